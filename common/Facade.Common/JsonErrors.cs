@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Facade.Common;
+
+/// <summary>The one JSON error shape every Facade endpoint answers with: <c>{"error": …, "error_description": …}</c>.</summary>
+public static class JsonErrors
+{
+    public static Task WriteAsync(HttpContext context, int status, string error, string? description, string? scope = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(
+            new ErrorBody(error, description, scope),
+            ErrorJsonContext.Default.ErrorBody,
+            contentType: "application/json",
+            context.RequestAborted);
+    }
+
+    public static IResult Result(int status, string error, string? description, string? scope = null) =>
+        Results.Json(new ErrorBody(error, description, scope), ErrorJsonContext.Default.ErrorBody, "application/json", status);
+}
+
+public sealed record ErrorBody(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string? ErrorDescription,
+    [property: JsonPropertyName("scope")] string? Scope = null);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ErrorBody))]
+internal sealed partial class ErrorJsonContext : JsonSerializerContext;

@@ -1,0 +1,59 @@
+using Facade.Proxy.Account;
+using Facade.Proxy.Data;
+using Microsoft.AspNetCore.Identity;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class AccountExtensions
+{
+    /// <summary>Local users (ASP.NET Core Identity), the login and consent pages, and the Development demo user.</summary>
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var accounts = builder.Configuration.GetSection(AccountOptions.SectionName).Get<AccountOptions>() ?? new AccountOptions();
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
+        builder.Services.AddIdentity<FacadeUser, IdentityRole>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedAttempts;
+                options.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
+                options.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<FacadeDbContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "facade.session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/login";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        builder.Services.ConfigureExternalCookie(cookie => cookie.Cookie.Name = "facade.external");
+
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Account/Manage");
+        });
+        builder.Services.AddHostedService<AccountSeeder>();
+        return builder;
+    }
+
+    public static WebApplication MapAccounts(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapRazorPages();
+        return app;
+    }
+}

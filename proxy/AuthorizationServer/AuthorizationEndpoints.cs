@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using Facade.Proxy.AuthorizationServer;
+using Facade.Proxy.Data;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>The passthrough handlers of OpenIddict's authorize, token and userinfo endpoints.</summary>
+internal static class AuthorizationEndpoints
+{
+    /// <summary>Set by the consent page when the user declined; the authorize endpoint then answers access_denied.</summary>
+    public const string ConsentDeniedParameter = "facade_consent";
+
+    public static IEndpointRouteBuilder MapAuthorizationEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/oauth/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
+        app.MapPost("/oauth/token", ExchangeAsync).DisableAntiforgery();
+        app.MapMethods("/oauth/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task<IResult> AuthorizeAsync(HttpContext http, [AsParameters] AuthorizeServices services)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+
+        if (request.GetParameter(ConsentDeniedParameter)?.ToString() == "denied")
+        {
+            return Forbid(Errors.AccessDenied, "The user declined the authorization request.");
+        }
+
+        var returnUrl = AuthorizeReturnUrl(request);
+        var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = cookie.Succeeded ? await services.Users.GetUserAsync(cookie.Principal) : null;
+        if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, cookie.Properties))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in.");
+            }
+
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [IdentityConstants.ApplicationScheme]);
+        }
+
+        var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
+            ?? throw new InvalidOperationException("The client application cannot be found.");
+        var applicationId = await services.Applications.GetIdAsync(application, http.RequestAborted);
+        var scopes = request.GetScopes();
+
+        var authorizations = new List<object>();
+        await foreach (var authorization in services.Authorizations.FindAsync(
+            subject: user.Id, client: applicationId, status: Statuses.Valid, type: AuthorizationTypes.Permanent, scopes: scopes, http.RequestAborted))
+        {
+            authorizations.Add(authorization);
+        }
+
+        if (authorizations.Count == 0 || request.HasPromptValue(PromptValues.Consent))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.ConsentRequired, "The user has not consented to this client and these scopes.");
+            }
+
+            return Results.Redirect("/account/consent?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        var principal = services.Claims.Create(user, scopes);
+        principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorizations[^1], http.RequestAborted));
+        return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    public static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] AuthorizeServices services)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+        if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
+        {
+            return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
+        }
+
+        var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var subject = result.Principal?.GetClaim(Claims.Subject);
+        var user = subject is null ? null : await services.Users.FindByIdAsync(subject);
+        if (user is null || !await services.SignIn.CanSignInAsync(user))
+        {
+            return Forbid(Errors.InvalidGrant, "The user behind this grant can no longer sign in.");
+        }
+
+        // Keep OpenIddict's internal claims (scopes, authorization id, presenters) and refresh the user's own claims.
+        var identity = new ClaimsIdentity(result.Principal!.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        services.Claims.Refresh(identity, user);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    public static async Task<IResult> UserInfoAsync(HttpContext http, [AsParameters] AuthorizeServices services)
+    {
+        var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var subject = result.Principal?.GetClaim(Claims.Subject);
+        var user = subject is null ? null : await services.Users.FindByIdAsync(subject);
+        if (user is null)
+        {
+            return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The token no longer belongs to a user.",
+            }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = user.Id };
+        var principal = result.Principal!;
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = user.DisplayName ?? user.UserName;
+            claims[Claims.PreferredUsername] = user.UserName;
+        }
+
+        if (principal.HasScope(Scopes.Email))
+        {
+            claims[Claims.Email] = user.Email;
+            claims[Claims.EmailVerified] = user.EmailConfirmed;
+        }
+
+        return Results.Ok(claims);
+    }
+
+    /// <summary>The authorize URL to come back to after login or consent, without prompt so the round trip ends.</summary>
+    private static string AuthorizeReturnUrl(OpenIddictRequest request)
+    {
+        var parameters = request.GetParameters()
+            .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge or ConsentDeniedParameter))
+            .SelectMany(p => ((Microsoft.Extensions.Primitives.StringValues)p.Value).Select(v => KeyValuePair.Create(p.Key, v)));
+        return "/oauth/authorize" + QueryString.Create(parameters);
+    }
+
+    private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticationProperties? properties) =>
+        request.MaxAge is { } maxAge && properties?.IssuedUtc is { } issued
+        && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}
+
+internal sealed class AuthorizeServices(
+    UserManager<FacadeUser> users,
+    SignInManager<FacadeUser> signIn,
+    IOpenIddictApplicationManager applications,
+    IOpenIddictAuthorizationManager authorizations,
+    ClaimsFactory claims)
+{
+    public UserManager<FacadeUser> Users { get; } = users;
+    public SignInManager<FacadeUser> SignIn { get; } = signIn;
+    public IOpenIddictApplicationManager Applications { get; } = applications;
+    public IOpenIddictAuthorizationManager Authorizations { get; } = authorizations;
+    public ClaimsFactory Claims { get; } = claims;
+}

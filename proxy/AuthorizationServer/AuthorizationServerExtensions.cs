@@ -1,0 +1,111 @@
+using Facade.Proxy.AuthorizationServer;
+using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
+using Facade.Proxy.Keys;
+using Facade.Proxy.Ledger;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class AuthorizationServerExtensions
+{
+    /// <summary>OpenIddict as the OAuth 2.1 authorization server: code + PKCE S256, refresh rotation, JWT access tokens.</summary>
+    public static IHostApplicationBuilder AddAuthorizationServer(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<TokenOptions>()
+            .BindConfiguration(TokenOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<FacadeDbContext>();
+                core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, LedgerTokenManager>();
+            })
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("oauth/authorize")
+                    .SetTokenEndpointUris("oauth/token")
+                    .SetIntrospectionEndpointUris("oauth/introspect")
+                    .SetRevocationEndpointUris("oauth/revoke")
+                    .SetJsonWebKeySetEndpointUris("oauth/jwks")
+                    .SetUserInfoEndpointUris("oauth/userinfo")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
+
+                server.AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .RequireProofKeyForCodeExchange();
+
+                server.RegisterScopes([.. ScopeCatalog.All]);
+
+                // Access tokens are plain signed JWTs (at+jwt, RS256) that resource servers validate with the JWKS.
+                server.DisableAccessTokenEncryption();
+
+                // RFC 8707 indicators name the edge or a path under it; ResourceIndicatorHandlers checks that instead
+                // of a fixed list, and every client may ask for them.
+                server.DisableResourceValidation();
+                server.IgnoreResourcePermissions();
+
+                server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
+                server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
+                server.AddEventHandler(ResourceIndicatorHandlers.ForToken);
+                server.AddEventHandler(LedgerSignInHandler.Descriptor);
+
+                server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
+            });
+
+        builder.Services.AddOptions<OpenIddictServerOptions>()
+            .Configure<KeyRing, IOptions<TokenOptions>, IOptions<FacadeOptions>>((server, keys, tokens, facade) =>
+            {
+                foreach (var key in keys.SigningKeys)
+                {
+                    server.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+                }
+
+                foreach (var key in keys.EncryptionKeys)
+                {
+                    server.EncryptionCredentials.Add(new EncryptingCredentials(key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+                }
+
+                server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+                server.AccessTokenLifetime = tokens.Value.AccessTokenLifetime;
+                server.RefreshTokenLifetime = tokens.Value.RefreshTokenLifetime;
+                server.AuthorizationCodeLifetime = tokens.Value.AuthorizationCodeLifetime;
+                server.RefreshTokenReuseLeeway = tokens.Value.RefreshTokenReuseLeeway == TimeSpan.Zero ? null : tokens.Value.RefreshTokenReuseLeeway;
+                if (facade.Value.PublicUrl is { } publicUrl)
+                {
+                    server.Issuer = new Uri(publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl.AbsoluteUri : publicUrl.AbsoluteUri + "/");
+                }
+            });
+
+        builder.Services.AddOptions<OpenIddictServerAspNetCoreOptions>()
+            .Configure<IOptions<FacadeOptions>, IHostEnvironment>((aspnet, facade, environment) =>
+            {
+                // OAuth 2.1 allows plain http only on loopback; Development and loopback public URLs run without TLS.
+                aspnet.DisableTransportSecurityRequirement = environment.IsDevelopment()
+                    || facade.Value.PublicUrl is { Scheme: "http", IsLoopback: true };
+            });
+
+        builder.Services.AddSingleton<ClaimsFactory>();
+        return builder;
+    }
+
+    public static WebApplication MapAuthorizationServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapAuthorizationEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Facade.Proxy.AuthorizationServer;
+
+/// <summary>Builds the claims a user's tokens carry and decides which token each claim may go into.</summary>
+public sealed class ClaimsFactory(PublicUrl publicUrl)
+{
+    public ClaimsPrincipal Create(FacadeUser user, IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetScopes(scopes);
+        Refresh(identity, user);
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>Rewrites the user claims from the current user record (also on refresh, so renames and email changes flow).</summary>
+    public void Refresh(ClaimsIdentity identity, FacadeUser user)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(user);
+        identity.SetClaim(Claims.Subject, user.Id)
+            .SetClaim(Claims.Name, user.DisplayName ?? user.UserName)
+            .SetClaim(Claims.PreferredUsername, user.UserName)
+            .SetClaim(Claims.Email, user.Email);
+
+        // One token for every surface: the audience is always the canonical resource, whatever path was indicated.
+        identity.SetResources(publicUrl.Issuer);
+        identity.SetAudiences(publicUrl.Issuer);
+        identity.SetDestinations(claim => Destinations(claim, identity));
+    }
+
+    private static IEnumerable<string> Destinations(Claim claim, ClaimsIdentity identity)
+    {
+        switch (claim.Type)
+        {
+            case Claims.Subject:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                yield break;
+
+            case Claims.Name or Claims.PreferredUsername:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                if (identity.HasScope(Scopes.Profile))
+                {
+                    yield return OpenIddictConstants.Destinations.IdentityToken;
+                }
+
+                yield break;
+
+            case Claims.Email:
+                if (identity.HasScope(Scopes.Email))
+                {
+                    yield return OpenIddictConstants.Destinations.AccessToken;
+                    yield return OpenIddictConstants.Destinations.IdentityToken;
+                }
+
+                yield break;
+
+            // Anything else (including Identity's security stamp, should it ever appear) goes into no token.
+            default:
+                yield break;
+        }
+    }
+}

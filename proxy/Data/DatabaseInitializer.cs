@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Facade.Proxy.Data;
+
+/// <summary>Applies EF Core migrations before the server accepts requests; SQLite runs in WAL mode for concurrent readers.</summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,18 @@
+using Facade.Proxy.Ledger;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Facade.Proxy.Data;
+
+/// <summary>Users (Identity), OAuth clients/authorizations/tokens (OpenIddict) and the token ledger, in one database.</summary>
+public sealed class FacadeDbContext(DbContextOptions<FacadeDbContext> options) : IdentityDbContext<FacadeUser>(options)
+{
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+        builder.Entity<ApiToken>(ApiToken.Configure);
+    }
+}

@@ -1,0 +1,60 @@
+using Facade.Proxy.Edge;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class EdgeExtensions
+{
+    /// <summary>YARP routes from yarp.json (hot-reloaded), in-process JWT validation, scope checks, upstream token modes.</summary>
+    public static IHostApplicationBuilder AddEdgeProxy(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName)
+            .Validate(o => o.IdentitySigningKey is null || o.IdentitySigningKey.Length >= 32,
+                "Facade:Edge:IdentitySigningKey must be at least 32 characters.")
+            .ValidateOnStart();
+
+        var routesFile = RoutesFile(builder);
+        builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: true);
+
+        builder.Services.AddAuthentication().AddJwtBearer(EdgeAuthentication.Scheme, _ => { });
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, EdgeAuthentication>();
+        builder.Services.AddSingleton<EdgeMiddleware>();
+
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<EdgeConfigFilter>()
+            .AddTransforms<EdgeTransforms>();
+        return builder;
+    }
+
+    public static WebApplication MapEdgeProxy(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var edge = app.Services.GetRequiredService<EdgeMiddleware>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => edge.InvokeAsync(context, () => next(context)));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    private static string RoutesFile(IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[$"{EdgeOptions.SectionName}:RoutesFile"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured, builder.Environment.ContentRootPath);
+        }
+
+        var root = builder.Environment.ContentRootPath;
+        var candidates = new[] { Path.Combine(root, "yarp.json"), Path.Combine(root, "..", "yarp.json") };
+        return Path.GetFullPath(candidates.FirstOrDefault(File.Exists) ?? candidates[0]);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Facade.Proxy.Edge;
+
+/// <summary><c>Facade:Edge</c>: how the reverse proxy authenticates callers and what it tells backends.</summary>
+public sealed class EdgeOptions
+{
+    public const string SectionName = "Facade:Edge";
+
+    /// <summary>The YARP routes file; by default <c>yarp.json</c> in the content root or the folder above it.</summary>
+    public string? RoutesFile { get; set; }
+
+    /// <summary>First path segments that get their own protected resource metadata (RFC 9728 path-suffixed).</summary>
+    public List<string> ProtectedPrefixes { get; set; } = ["mcp", "api", "devices", "realtime"];
+
+    /// <summary>Accept <c>?access_token=</c> for legacy clients (RFC 6750 §2.3 discourages it). Off by default.</summary>
+    public bool AllowQueryStringToken { get; set; }
+
+    /// <summary>Identity headers a client may never send to a backend, besides every <c>X-Facade-*</c> header.</summary>
+    public List<string> StrippedHeaders { get; set; } = ["X-Forwarded-User", "X-Remote-User", "X-User", "X-Auth-Request-User", "X-Auth-Request-Email", "Remote-User"];
+
+    /// <summary>HMAC key (at least 32 characters) that signs the identity headers of clusters in <c>identity</c> mode.</summary>
+    public string? IdentitySigningKey { get; set; }
+
+    /// <summary>Tolerance for clock differences when checking token lifetimes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

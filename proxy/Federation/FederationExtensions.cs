@@ -1,0 +1,67 @@
+using Facade.Proxy.Federation;
+using Facade.Proxy.Keys;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Client;
+using OpenIddict.Client.AspNetCore;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class FederationExtensions
+{
+    /// <summary>OpenIddict's client signs users in at an upstream OIDC provider, then maps them to local users.</summary>
+    public static IHostApplicationBuilder AddFederation(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<UpstreamOptions>()
+            .BindConfiguration(UpstreamOptions.SectionName)
+            .Validate(o => o.Authority is null || (o.Authority.IsAbsoluteUri && !string.IsNullOrWhiteSpace(o.ClientId)),
+                "Facade:Upstream:Authority must be an absolute URL and Facade:Upstream:ClientId must be set with it.")
+            .ValidateOnStart();
+
+        builder.Services.AddOpenIddict().AddClient(client =>
+        {
+            client.AllowAuthorizationCodeFlow();
+            client.SetRedirectionEndpointUris("account/callback/upstream");
+            client.UseAspNetCore().EnableRedirectionEndpointPassthrough();
+            client.UseSystemNetHttp();
+        });
+
+        builder.Services.AddOptions<OpenIddictClientOptions>()
+            .Configure<KeyRing, IOptions<UpstreamOptions>>((client, keys, upstream) =>
+            {
+                client.SigningCredentials.Add(new SigningCredentials(keys.SigningKeys[0], SecurityAlgorithms.RsaSha256));
+                client.EncryptionCredentials.Add(new EncryptingCredentials(keys.EncryptionKeys[0], SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+                if (!upstream.Value.IsConfigured)
+                {
+                    return;
+                }
+
+                var registration = new OpenIddictClientRegistration
+                {
+                    Issuer = upstream.Value.Authority,
+                    ClientId = upstream.Value.ClientId,
+                    ClientSecret = upstream.Value.ClientSecret,
+                    ProviderName = UpstreamOptions.ProviderName,
+                    ProviderDisplayName = upstream.Value.DisplayName,
+                    RedirectUri = new Uri("account/callback/upstream", UriKind.Relative),
+                };
+                registration.Scopes.UnionWith(upstream.Value.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                client.Registrations.Add(registration);
+            });
+
+        builder.Services.AddOptions<OpenIddictClientAspNetCoreOptions>()
+            .Configure<IHostEnvironment, IOptions<UpstreamOptions>>((aspnet, environment, upstream) =>
+                aspnet.DisableTransportSecurityRequirement = environment.IsDevelopment()
+                    || upstream.Value.Authority is { Scheme: "http", IsLoopback: true });
+        return builder;
+    }
+
+    public static WebApplication MapFederation(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapFederationEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Facade.Proxy.Hosting;
+
+/// <summary>The <c>Facade</c> section: where the edge lives and where it keeps its state.</summary>
+public sealed class FacadeOptions
+{
+    public const string SectionName = "Facade";
+
+    /// <summary>
+    /// The public base URL: issuer and canonical resource (<c>aud</c>) of every token. Required in production;
+    /// in Development it may be left out and is then taken from the first address Kestrel listens on.
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
+    /// <summary>Folder for the SQLite database and development keys; relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>An explicit connection string; defaults to a SQLite file <c>facade.db</c> in <see cref="DataDirectory"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Seed the demo user (<c>demo</c> / <c>demo-password</c>). Only honoured in Development.</summary>
+    public bool SeedDemoUser { get; set; } = true;
+}

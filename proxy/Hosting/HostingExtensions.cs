@@ -1,0 +1,47 @@
+using Facade.Common;
+using Facade.Proxy.Hosting;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>Options, the public URL and request limits shared by every feature of the edge.</summary>
+    public static IHostApplicationBuilder AddFacadeHosting(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<FacadeOptions>()
+            .BindConfiguration(FacadeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FacadeOptions>, FacadeOptionsValidator>());
+        builder.Services.TryAddSingleton<PublicUrl>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        return builder;
+    }
+
+    public static WebApplication UseFacadeHosting(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseJsonExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Bare status codes (404 on an unknown path, 405 …) still answer JSON.
+            // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
+            var http = context.HttpContext;
+            if (http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
+            {
+                var oauth = http.GetOpenIddictServerResponse();
+                await JsonErrors.WriteAsync(http, http.Response.StatusCode,
+                    oauth?.Error ?? (http.Response.StatusCode == StatusCodes.Status404NotFound ? "not_found" : "invalid_request"),
+                    oauth?.ErrorDescription ?? ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Facade.Proxy.Data;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Facade.Proxy.Keys;
+
+/// <summary>
+/// The keys the authorization server signs and encrypts with, and that the edge validates against in-process.
+/// Development without configured certificates: RSA keys generated once into the data folder and reused after.
+/// </summary>
+public sealed partial class KeyRing
+{
+    public KeyRing(IOptions<KeyOptions> options, DataPaths paths, IHostEnvironment environment, ILogger<KeyRing> logger)
+    {
+        var configured = options.Value;
+        if (configured.SigningCertificates.Count > 0 || configured.EncryptionCertificates.Count > 0)
+        {
+            SigningKeys = configured.SigningCertificates.Select(LoadCertificate).ToArray();
+            EncryptionKeys = configured.EncryptionCertificates.Select(LoadCertificate).ToArray();
+            LogCertificates(logger, SigningKeys.Count, EncryptionKeys.Count);
+        }
+        else if (environment.IsDevelopment())
+        {
+            var folder = Path.Combine(paths.Directory, "keys");
+            SigningKeys = [LoadOrCreateRsa(Path.Combine(folder, "signing.pem"), "signing")];
+            EncryptionKeys = [LoadOrCreateRsa(Path.Combine(folder, "encryption.pem"), "encryption")];
+            LogDevelopmentKeys(logger, folder);
+        }
+        else
+        {
+            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                ["Facade:Keys:SigningCertificates and Facade:Keys:EncryptionCertificates are required outside Development."]);
+        }
+
+        if (SigningKeys.Count == 0 || EncryptionKeys.Count == 0)
+        {
+            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                ["Configure at least one certificate in both Facade:Keys:SigningCertificates and Facade:Keys:EncryptionCertificates."]);
+        }
+    }
+
+    /// <summary>First = active signer; the rest are retired keys that still validate.</summary>
+    public IReadOnlyList<SecurityKey> SigningKeys { get; }
+
+    public IReadOnlyList<SecurityKey> EncryptionKeys { get; }
+
+    private static SecurityKey LoadCertificate(CertificateReference reference)
+    {
+        if (!File.Exists(reference.Path))
+        {
+            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                [$"Certificate file '{reference.Path}' does not exist."]);
+        }
+
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(reference.Path, reference.Password, X509KeyStorageFlags.EphemeralKeySet);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
+                [$"Certificate '{reference.Path}' has no private key."]);
+        }
+
+        return new X509SecurityKey(certificate);
+    }
+
+    private static RsaSecurityKey LoadOrCreateRsa(string path, string purpose)
+    {
+        var rsa = RSA.Create();
+        if (File.Exists(path))
+        {
+            rsa.ImportFromPem(File.ReadAllText(path));
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            rsa.KeySize = 2048;
+            var pem = rsa.ExportPkcs8PrivateKeyPem();
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, pem);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Move(temp, path, overwrite: false);
+        }
+
+        // A stable key id derived from the public key, so JWKS consumers can cache it across restarts.
+        var kid = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
+        return new RsaSecurityKey(rsa) { KeyId = $"{purpose}-{kid}" };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Signing} signing and {Encryption} encryption certificate(s)")]
+    private static partial void LogCertificates(ILogger logger, int signing, int encryption);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development keys in {Folder}")]
+    private static partial void LogDevelopmentKeys(ILogger logger, string folder);
+}

@@ -1,0 +1,14 @@
+using Facade.Proxy.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class LedgerExtensions
+{
+    public static IHostApplicationBuilder AddTokenLedger(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TokenLedger>();
+        return builder;
+    }
+}

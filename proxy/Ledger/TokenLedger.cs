@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Facade.Proxy.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Facade.Proxy.Ledger;
+
+/// <summary>
+/// The token ledger. Every issued access token's jti is recorded; the edge asks <see cref="IsActiveAsync"/> on each
+/// request. Answers are cached in memory until the token expires and flipped at once when a token is revoked, so a
+/// revocation takes effect on the next request without a database read per request.
+/// </summary>
+public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
+{
+    private const int PruneThreshold = 100_000;
+    private readonly ConcurrentDictionary<string, CachedState> _cache = new(StringComparer.Ordinal);
+
+    public async Task RecordAsync(ApiToken token, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        Remember(token.Jti, token.ExpiresAt, revoked: false);
+    }
+
+    /// <summary>True when the jti was issued by us, is not revoked and has not expired. Unknown jtis are not active.</summary>
+    public async ValueTask<bool> IsActiveAsync(string? jti, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(jti) || jti.Length > 100)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(jti, out var cached))
+        {
+            return !cached.Revoked && cached.ExpiresAt > now;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        var row = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Jti == jti)
+            .Select(t => new { t.ExpiresAt, t.RevokedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+
+        Remember(jti, row.ExpiresAt, row.RevokedAt is not null);
+        return row.RevokedAt is null && row.ExpiresAt > now;
+    }
+
+    public Task<int> RevokeByJtiAsync(string jti, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.Jti == jti, cancellationToken);
+
+    public Task<int> RevokeByTokenIdAsync(string tokenId, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.TokenId == tokenId, cancellationToken);
+
+    public Task<int> RevokeByAuthorizationAsync(string authorizationId, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.AuthorizationId == authorizationId, cancellationToken);
+
+    public Task<int> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.Subject == subject, cancellationToken);
+
+    public Task<int> RevokeByClientAsync(string clientId, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.ClientId == clientId, cancellationToken);
+
+    private async Task<int> RevokeWhereAsync(System.Linq.Expressions.Expression<Func<ApiToken, bool>> predicate, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        var affected = await db.ApiTokens
+            .Where(predicate)
+            .Where(t => t.RevokedAt == null)
+            .Select(t => new { t.Jti, t.ExpiresAt })
+            .ToListAsync(cancellationToken);
+        if (affected.Count == 0)
+        {
+            return 0;
+        }
+
+        // Flip the cache first: a request racing with this update must already see the token as revoked.
+        foreach (var token in affected)
+        {
+            _cache[token.Jti] = new CachedState(token.ExpiresAt, Revoked: true);
+        }
+
+        var jtis = affected.Select(t => t.Jti).ToList();
+        await db.ApiTokens.Where(t => jtis.Contains(t.Jti))
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        return affected.Count;
+    }
+
+    private void Remember(string jti, DateTimeOffset expiresAt, bool revoked)
+    {
+        if (_cache.Count >= PruneThreshold)
+        {
+            var now = time.GetUtcNow();
+            foreach (var (key, state) in _cache)
+            {
+                if (state.ExpiresAt <= now)
+                {
+                    _cache.TryRemove(key, out _);
+                }
+            }
+        }
+
+        // Never let a late "active" answer overwrite a revocation that already happened.
+        _cache.AddOrUpdate(jti, new CachedState(expiresAt, revoked), (_, existing) => existing.Revoked ? existing : new CachedState(expiresAt, revoked));
+    }
+
+    private readonly record struct CachedState(DateTimeOffset ExpiresAt, bool Revoked);
+}

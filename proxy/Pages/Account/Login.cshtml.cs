@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using Facade.Proxy.Data;
+using Facade.Proxy.Federation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Facade.Proxy.Pages.Account;
+
+public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<UpstreamOptions> upstream) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string ReturnUrl { get; set; } = "/";
+
+    [BindProperty, Required, StringLength(256)]
+    public string UserName { get; set; } = "";
+
+    [BindProperty, Required, StringLength(1024)]
+    public string Password { get; set; } = "";
+
+    public string? ErrorMessage { get; private set; }
+
+    public string? UpstreamDisplayName => upstream.Value.IsConfigured ? upstream.Value.DisplayName : null;
+
+    public void OnGet() => ReturnUrl = SafeReturnUrl(ReturnUrl);
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        ReturnUrl = SafeReturnUrl(ReturnUrl);
+        if (!ModelState.IsValid)
+        {
+            ErrorMessage = "Enter your user name and password.";
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(UserName, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(ReturnUrl);
+        }
+
+        ErrorMessage = result.IsLockedOut
+            ? "Too many failed attempts. Try again in a few minutes."
+            : "Invalid user name or password.";
+        Password = "";
+        return Page();
+    }
+
+    /// <summary>Only local paths are followed after sign-in; anything else (//evil, https://evil) goes home.</summary>
+    internal string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+}

@@ -1,0 +1,30 @@
+using Facade.Common;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddFacadeHosting();
+builder.AddFacadeData();
+builder.AddSigningKeys();
+builder.AddTokenLedger();
+builder.AddAccounts();
+builder.AddAuthorizationServer();
+builder.AddFederation();
+builder.AddClientRegistration();
+builder.AddEdgeProxy();
+
+var app = builder.Build();
+
+app.UseFacadeHosting();
+app.MapDefaultEndpoints();
+app.MapDiscovery();
+app.MapAuthorizationServer();
+app.MapClientRegistration();
+app.MapAccounts();
+app.MapFederation();
+app.MapEdgeProxy();
+
+await app.RunAsync();
+
+/// <summary>Entry point, public so tests can start the real edge with <c>WebApplicationFactory</c>-style hosts.</summary>
+public partial class Program;

@@ -1,0 +1,53 @@
+using System.Threading.RateLimiting;
+using Facade.Common;
+using Facade.Proxy.Registration;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class RegistrationExtensions
+{
+    public static IHostApplicationBuilder AddClientRegistration(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<RegistrationOptions>()
+            .BindConfiguration(RegistrationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
+        builder.Services.TryAddSingleton<ClientMetadataDocuments>();
+        builder.Services.AddHttpClient(ClientMetadataDocuments.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var options = services.GetRequiredService<IOptions<RegistrationOptions>>().Value;
+                var environment = services.GetRequiredService<IHostEnvironment>();
+                return ClientMetadataDocuments.CreateHandler(options.AllowInsecureMetadataDocuments && environment.IsDevelopment());
+            });
+
+        builder.Services.AddOpenIddict().AddServer(server => server.AddEventHandler(ClientMetadataDocumentHandler.Descriptor));
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.OnRejected = (context, _) => new ValueTask(JsonErrors.WriteAsync(context.HttpContext,
+                StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many requests; retry later."));
+            limiter.AddPolicy(RegistrationEndpoint.RateLimitPolicy, http =>
+            {
+                var permits = http.RequestServices.GetRequiredService<IOptions<RegistrationOptions>>().Value.PermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapClientRegistration(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseRateLimiter();
+        app.MapRegistrationEndpoint();
+        return app;
+    }
+}
