@@ -24,6 +24,9 @@ internal static class AccountExtensions
                 options.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedAttempts;
                 options.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
                 options.User.RequireUniqueEmail = false;
+
+                // Federated users are named "upstream:<sub>"; subjects from other providers often contain '|'.
+                options.User.AllowedUserNameCharacters += ":|";
             })
             .AddEntityFrameworkStores<FacadeDbContext>()
             .AddDefaultTokenProviders();

@@ -61,6 +61,14 @@ internal static class AuthorizationEndpoints
             authorizations.Add(authorization);
         }
 
+        // First-party clients configured with implicit consent are trusted: their grant is recorded without asking.
+        if (authorizations.Count == 0 && !request.HasPromptValue(PromptValues.Consent)
+            && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
+        {
+            authorizations.Add(await services.Authorizations.CreateAsync(services.Claims.Create(user, scopes), user.Id, applicationId!,
+                AuthorizationTypes.Permanent, scopes, http.RequestAborted));
+        }
+
         if (authorizations.Count == 0 || request.HasPromptValue(PromptValues.Consent))
         {
             if (request.HasPromptValue(PromptValues.None))

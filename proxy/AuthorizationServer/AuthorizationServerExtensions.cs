@@ -54,6 +54,10 @@ internal static class AuthorizationServerExtensions
                 server.DisableResourceValidation();
                 server.IgnoreResourcePermissions();
 
+                // Introspection is for registered resource servers (the endpoint permission), whatever the token's
+                // audience: tokens name the edge's URL, not the resource server's client id.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor);
+
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForToken);

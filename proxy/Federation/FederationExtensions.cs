@@ -48,13 +48,23 @@ internal static class FederationExtensions
                     RedirectUri = new Uri("account/callback/upstream", UriKind.Relative),
                 };
                 registration.Scopes.UnionWith(upstream.Value.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+                // The answer comes back as a top-level GET, so the correlation cookie can be SameSite=Lax (below).
+                registration.ResponseModes.Add(OpenIddict.Abstractions.OpenIddictConstants.ResponseModes.Query);
                 client.Registrations.Add(registration);
             });
 
         builder.Services.AddOptions<OpenIddictClientAspNetCoreOptions>()
             .Configure<IHostEnvironment, IOptions<UpstreamOptions>>((aspnet, environment, upstream) =>
+            {
                 aspnet.DisableTransportSecurityRequirement = environment.IsDevelopment()
-                    || upstream.Value.Authority is { Scheme: "http", IsLoopback: true });
+                    || upstream.Value.Authority is { Scheme: "http", IsLoopback: true };
+
+                // Lax + same-as-request instead of None + always-secure: survives plain-http loopback development,
+                // and a query-mode callback is a top-level navigation that carries Lax cookies.
+                aspnet.CookieBuilder.SameSite = SameSiteMode.Lax;
+                aspnet.CookieBuilder.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
         return builder;
     }
 

@@ -42,6 +42,11 @@ internal static class HostingExtensions
                     oauth?.ErrorDescription ?? ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
             }
         });
+
+        // Explicit, so that OpenIddict (which runs inside authentication) sees the exception handler and status code
+        // pages above and its errors come out as JSON too.
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 }

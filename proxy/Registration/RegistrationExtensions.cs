@@ -17,6 +17,11 @@ internal static class RegistrationExtensions
             .BindConfiguration(RegistrationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<SeededClientsOptions>()
+            .BindConfiguration(SeededClientsOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeededClientsOptions>, SeededClientsValidator>());
+        builder.Services.AddHostedService<ClientSeeder>();
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton<ClientMetadataDocuments>();
         builder.Services.AddHttpClient(ClientMetadataDocuments.HttpClientName)

@@ -34,6 +34,9 @@ public sealed partial class OAuthTestClient : IDisposable
 
     public string Password { get; set; } = "demo-password";
 
+    /// <summary>On this edge's login page, follow "Sign in with …" (federation) instead of typing a password.</summary>
+    public bool PreferUpstreamSignIn { get; set; }
+
     /// <summary>What the user answers on the consent page.</summary>
     public bool AllowConsent { get; set; } = true;
 
@@ -110,9 +113,10 @@ public sealed partial class OAuthTestClient : IDisposable
         var next = authorizeUrl;
         for (var hop = 0; hop < 12; hop++)
         {
-            using var response = await Browser.GetAsync(next, cancellationToken);
-            VisitedPages.Add(new Uri(BaseUrl, next).AbsolutePath);
-            var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.AbsoluteUri : new Uri(BaseUrl, l).AbsoluteUri) : null;
+            var current = new Uri(BaseUrl, next);
+            using var response = await Browser.GetAsync(current, cancellationToken);
+            VisitedPages.Add(current.AbsolutePath);
+            var location = response.Headers.Location is { } l ? new Uri(current, l).AbsoluteUri : null;
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther && location is not null)
             {
                 if (location.StartsWith(redirectUri, StringComparison.Ordinal))
@@ -125,16 +129,24 @@ public sealed partial class OAuthTestClient : IDisposable
             }
 
             var html = await response.Content.ReadAsStringAsync(cancellationToken);
-            var path = new Uri(BaseUrl, next).AbsolutePath;
+            var path = current.AbsolutePath;
+            var onThisEdge = current.Authority == BaseUrl.Authority;
+            if (response.StatusCode == HttpStatusCode.OK && path.Equals("/account/login", StringComparison.OrdinalIgnoreCase)
+                && onThisEdge && PreferUpstreamSignIn && UpstreamLink().Match(html) is { Success: true } upstream)
+            {
+                next = new Uri(current, WebUtility.HtmlDecode(upstream.Groups["href"].Value)).AbsoluteUri;
+                continue;
+            }
+
             if (response.StatusCode == HttpStatusCode.OK && path.Equals("/account/login", StringComparison.OrdinalIgnoreCase))
             {
-                next = await SubmitFormAsync(next, html, new() { ["UserName"] = UserName, ["Password"] = Password }, cancellationToken);
+                next = await SubmitFormAsync(current, html, new() { ["UserName"] = UserName, ["Password"] = Password }, cancellationToken);
                 continue;
             }
 
             if (response.StatusCode == HttpStatusCode.OK && path.Equals("/account/consent", StringComparison.OrdinalIgnoreCase))
             {
-                next = await SubmitFormAsync(next, html, new() { ["decision"] = AllowConsent ? "allow" : "deny" }, cancellationToken);
+                next = await SubmitFormAsync(current, html, new() { ["decision"] = AllowConsent ? "allow" : "deny" }, cancellationToken);
                 continue;
             }
 
@@ -148,7 +160,7 @@ public sealed partial class OAuthTestClient : IDisposable
     public (HttpStatusCode Status, string Body)? LastResponse { get; private set; }
 
     /// <summary>Posts a page's form (with its antiforgery token) and returns where it redirects.</summary>
-    private async Task<string> SubmitFormAsync(string pageUrl, string html, Dictionary<string, string> fields, CancellationToken cancellationToken)
+    private async Task<string> SubmitFormAsync(Uri pageUrl, string html, Dictionary<string, string> fields, CancellationToken cancellationToken)
     {
         var form = new Dictionary<string, string>(fields);
         foreach (Match hidden in HiddenInput().Matches(html))
@@ -161,10 +173,10 @@ public sealed partial class OAuthTestClient : IDisposable
         {
             var body = await post.Content.ReadAsStringAsync(cancellationToken);
             LastResponse = (post.StatusCode, body);
-            throw new InvalidOperationException($"Submitting {new Uri(BaseUrl, pageUrl).AbsolutePath} gave {(int)post.StatusCode} without a redirect: {ErrorText().Match(body).Value}");
+            throw new InvalidOperationException($"Submitting {pageUrl.AbsolutePath} gave {(int)post.StatusCode} without a redirect: {ErrorText().Match(body).Value}");
         }
 
-        return post.Headers.Location.IsAbsoluteUri ? post.Headers.Location.AbsoluteUri : new Uri(BaseUrl, post.Headers.Location).AbsoluteUri;
+        return new Uri(pageUrl, post.Headers.Location).AbsoluteUri;
     }
 
     public async Task<TokenResult> ExchangeCodeAsync(RegisteredClient client, string code, string verifier, string? resource, CancellationToken cancellationToken = default)
@@ -238,6 +250,9 @@ public sealed partial class OAuthTestClient : IDisposable
 
     [GeneratedRegex("<input[^>]*?name=\"(?<name>[^\"]+)\"[^>]*?type=\"hidden\"[^>]*?value=\"(?<value>[^\"]*)\"|<input[^>]*?type=\"hidden\"[^>]*?name=\"(?<name>[^\"]+)\"[^>]*?value=\"(?<value>[^\"]*)\"", RegexOptions.IgnoreCase)]
     private static partial Regex HiddenInput();
+
+    [GeneratedRegex("<a(?=[^>]*id=\"sign-in-upstream\")[^>]*href=\"(?<href>[^\"]+)\"")]
+    private static partial Regex UpstreamLink();
 
     [GeneratedRegex("<p class=\"error\"[^<]*</p>")]
     private static partial Regex ErrorText();

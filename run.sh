@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Facade: one command to run the whole system, one to run every test.
+#   ./run.sh            edge (http://127.0.0.1:5000) + legacy API mock (5030) on embedded defaults
+#   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests)
+# Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\033[1;34m[facade]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[facade]\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs Debian packages that are missing (by the command they provide).
+ensure_packages() {
+  local missing=()
+  while [ $# -gt 0 ]; do
+    command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+    shift 2
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (apt)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is required (dotnet not on PATH)"
+  dotnet --list-sdks | grep -q '^10\.' || die "the .NET 10 SDK is required (found: $(dotnet --list-sdks | tr '\n' ' '))"
+  dotnet tool restore >/dev/null
+}
+
+build() {
+  log "building ($1)"
+  dotnet build Facade.sln -c "$1" -nologo -v quiet -clp:ErrorsOnly
+}
+
+wait_for() { # url name
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$2 did not come up at $1"
+}
+
+run_system() {
+  ensure_packages curl curl
+  ensure_dotnet
+  build Release
+  local pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
+  export ASPNETCORE_ENVIRONMENT=Development
+  dotnet run -c Release --no-build --project mocks/LegacyApi -- --port 5030 &
+  pids+=($!)
+  wait_for http://127.0.0.1:5030/healthz "legacy API mock"
+  dotnet run -c Release --no-build --project proxy --launch-profile proxy &
+  pids+=($!)
+  wait_for http://127.0.0.1:5000/healthz "edge"
+  cat <<TXT
+
+  Facade is running (Development mode, data in $ROOT/data)
+    Edge + OAuth 2.1 authorization server  http://127.0.0.1:5000
+      discovery   http://127.0.0.1:5000/.well-known/oauth-authorization-server
+      resource    http://127.0.0.1:5000/.well-known/oauth-protected-resource/api
+      REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
+      login       http://127.0.0.1:5000/account/login
+    Legacy API mock                         http://127.0.0.1:5030
+    Demo user                               demo / demo-password
+
+  Ctrl+C stops everything.
+TXT
+  wait -n "${pids[@]}"
+}
+
+run_tests() {
+  ensure_packages curl curl chromium chromium
+  ensure_dotnet
+  build Debug
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results" && mkdir -p "$results"
+  log "running every test"
+  set +e
+  dotnet test --solution Facade.sln --no-build -c Debug --results-directory "$results" --report-trx "$@" 2>&1 | tee "$results/console.log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One closing line across all test projects, counted from the TRX reports.
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+  return "$status"
+}
+
+case "${1:-run}" in
+  run) run_system ;;
+  test) shift; run_tests "$@" ;;
+  *) die "usage: ./run.sh [run|test]" ;;
+esac
