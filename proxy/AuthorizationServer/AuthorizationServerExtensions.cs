@@ -58,6 +58,7 @@ internal static class AuthorizationServerExtensions
                 // audience: tokens name the edge's URL, not the resource server's client id.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor);
 
+                server.AddEventHandler(IntrospectionScopesHandler.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForToken);

@@ -23,11 +23,11 @@ public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<Upstre
 
     public string? UpstreamDisplayName => upstream.Value.IsConfigured ? upstream.Value.DisplayName : null;
 
-    public void OnGet() => ReturnUrl = SafeReturnUrl(ReturnUrl);
+    public void OnGet() => UseSafeReturnUrl();
 
     public async Task<IActionResult> OnPostAsync()
     {
-        ReturnUrl = SafeReturnUrl(ReturnUrl);
+        UseSafeReturnUrl();
         if (!ModelState.IsValid)
         {
             ErrorMessage = "Enter your user name and password.";
@@ -45,6 +45,16 @@ public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<Upstre
             : "Invalid user name or password.";
         Password = "";
         return Page();
+    }
+
+    /// <summary>
+    /// Replaces the requested ReturnUrl with a safe one. The form's tag helpers render the value from ModelState (what
+    /// was sent), not the property, so the unsafe value is dropped from there too or the page would echo it back.
+    /// </summary>
+    private void UseSafeReturnUrl()
+    {
+        ReturnUrl = SafeReturnUrl(ReturnUrl);
+        ModelState.Remove(nameof(ReturnUrl));
     }
 
     /// <summary>Only local paths are followed after sign-in; anything else (//evil, https://evil) goes home.</summary>

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Facade.Mocks.LegacyApi;
+using Facade.Proxy.Tests.EndToEnd;
+using Facade.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Facade.Proxy.Tests.Edge;
+
+/// <summary>Backend failures, hot reload and fail-closed routes file validation, over real sockets.</summary>
+public sealed class EdgeRoutingTests
+{
+    [Fact]
+    public async Task ProxyAsync_BackendDown_Returns502Json()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = FacadeHost.Start($"http://127.0.0.1:{UnusedPort()}/");
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("tasks:read", cancellationToken: ct);
+
+        using var response = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", token.AccessToken!, ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        Assert.Equal("bad_gateway", JsonDocument.Parse(text).RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("127.0.0.1", text);
+        Assert.DoesNotContain("Exception", text);
+    }
+
+    [Fact]
+    public async Task ProxyAsync_SlowBackend_Returns504Json()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var slow = builder.Build();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        slow.MapGet("/api/tasks", async () =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return Results.Ok();
+        });
+        await slow.StartAsync(ct);
+
+        await using var host = FacadeHost.Start(slow.Urls.First() + "/", new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:legacy:HttpRequest:ActivityTimeout"] = "00:00:01",
+        });
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("tasks:read", cancellationToken: ct);
+
+        using var response = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", token.AccessToken!, ct);
+        release.SetResult();
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("gateway_timeout", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task RoutesFile_HotReload_AppliesNewScopesWithoutRestart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var legacy = LegacyApiServer.Start();
+        var routes = Path.Combine(Directory.CreateTempSubdirectory("facade-routes-").FullName, "yarp.json");
+        await File.WriteAllTextAsync(routes, RoutesJson(legacy.Url, "tasks:read"), ct);
+        await using var host = FacadeHost.Start(settings: new Dictionary<string, string?> { ["Facade:Edge:RoutesFile"] = routes });
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("tasks:read", cancellationToken: ct);
+
+        using (var before = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", token.AccessToken!, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await File.WriteAllTextAsync(routes, RoutesJson(legacy.Url, "tasks:write"), ct);
+
+        // File watching is asynchronous: poll until the new policy is in force, bounded by a deadline.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpStatusCode status;
+        do
+        {
+            using var after = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", token.AccessToken!, ct);
+            status = after.StatusCode;
+            if (status == HttpStatusCode.Forbidden)
+            {
+                Assert.Contains("scope=\"tasks:write\"", after.Headers.WwwAuthenticate.ToString());
+                break;
+            }
+
+            await Task.Delay(100, ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    [Theory]
+    [InlineData("\"Facade.Scopes\": \"tasks:admin\"", "", "tasks:admin")]
+    [InlineData("\"Facade.Auth\": \"maybe\"", "", "Facade.Auth")]
+    [InlineData("", "\"Facade.UpstreamToken\": \"magic\"", "magic")]
+    [InlineData("", "\"Facade.UpstreamToken\": \"identity\"", "IdentitySigningKey")]
+    [InlineData("", "\"Facade.UpstreamToken\": \"api-key\"", "Facade.ApiKeySecret")]
+    public async Task RoutesFile_WithUnknownValues_StopsTheEdgeAtStart(string routeMetadata, string clusterMetadata, string message)
+    {
+        var routes = Path.Combine(Directory.CreateTempSubdirectory("facade-routes-").FullName, "yarp.json");
+        await File.WriteAllTextAsync(routes, $$"""
+            { "ReverseProxy": {
+                "Routes": { "r": { "ClusterId": "c", "Match": { "Path": "/api/{**rest}" }, "Metadata": { {{routeMetadata}} } } },
+                "Clusters": { "c": { "Destinations": { "d": { "Address": "http://127.0.0.1:9/" } }, "Metadata": { {{clusterMetadata}} } } } } }
+            """, TestContext.Current.CancellationToken);
+
+        var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: new Dictionary<string, string?> { ["Facade:Edge:RoutesFile"] = routes }).Dispose());
+        Assert.Contains(message, Flatten(error));
+    }
+
+    private static string Flatten(Exception exception) =>
+        exception.InnerException is null ? exception.Message : exception.Message + " | " + Flatten(exception.InnerException);
+
+    private static string RoutesJson(string backend, string scope) => $$"""
+        { "ReverseProxy": {
+            "Routes": { "tasks": { "ClusterId": "legacy", "Match": { "Path": "/api/tasks/{**rest}" }, "Metadata": { "Facade.Scopes": "{{scope}}" } } },
+            "Clusters": { "legacy": { "Destinations": { "primary": { "Address": "{{backend}}" } } } } } }
+        """;
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
