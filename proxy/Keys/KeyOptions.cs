@@ -2,7 +2,9 @@ namespace Facade.Proxy.Keys;
 
 /// <summary>
 /// <c>Facade:Keys</c>. Outside Development at least one signing and one encryption certificate are required.
-/// The first signing certificate signs; the others stay in the JWKS so tokens they signed keep validating until they expire.
+/// Rotation: add the new certificate beside the old one. The valid certificate that expires last signs (OpenIddict's
+/// rule; one not yet valid is published but not used); every listed certificate stays in the JWKS and keeps
+/// validating the tokens it signed. Remove the old one once its last access token has expired.
 /// </summary>
 public sealed class KeyOptions
 {

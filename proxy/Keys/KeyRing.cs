@@ -41,7 +41,7 @@ public sealed partial class KeyRing
         }
     }
 
-    /// <summary>First = active signer; the rest are retired keys that still validate.</summary>
+    /// <summary>Every key that validates; which one signs is chosen by OpenIddict (see <see cref="KeyOptions"/>).</summary>
     public IReadOnlyList<SecurityKey> SigningKeys { get; }
 
     public IReadOnlyList<SecurityKey> EncryptionKeys { get; }

@@ -18,9 +18,12 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private FacadeHost(Dictionary<string, string?> settings, string dataDirectory)
+    private readonly string _environment;
+
+    private FacadeHost(Dictionary<string, string?> settings, string dataDirectory, string environment)
     {
         _settings = settings;
+        _environment = environment;
         DataDirectory = dataDirectory;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
@@ -33,7 +36,7 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
     public string Issuer => BaseUrl.AbsoluteUri;
 
     /// <summary>Starts an edge. <paramref name="legacyApiUrl"/> points the <c>legacy</c> cluster at a mock.</summary>
-    public static FacadeHost Start(string? legacyApiUrl = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static FacadeHost Start(string? legacyApiUrl = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null, string environment = "Development")
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -51,8 +54,17 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
             all[key] = value;
         }
 
-        var host = new FacadeHost(all, dataDirectory ?? Directory.CreateTempSubdirectory("facade-test-").FullName);
-        host.StartServer();
+        var host = new FacadeHost(all, dataDirectory ?? Directory.CreateTempSubdirectory("facade-test-").FullName, environment);
+        try
+        {
+            host.StartServer();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.BaseUrl = new Uri(address.TrimEnd('/') + "/");
         return host;
@@ -64,7 +76,7 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         _settings["Facade:DataDirectory"] = DataDirectory;
 
         // UseSetting is visible while Program.cs composes services; the in-memory source added last also wins over
@@ -77,10 +89,18 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
     }
 
+    /// <summary>Keep the data folder on dispose (to restart an edge over the same database and keys).</summary>
+    public bool KeepData { get; set; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
