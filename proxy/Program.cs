@@ -1,4 +1,10 @@
 using Facade.Common;
+using Facade.Proxy.Admin;
+
+if (AdminCommands.IsAdminCommand(args))
+{
+    return await AdminCommands.RunAsync(args, Console.In, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,6 +31,7 @@ app.MapFederation();
 app.MapEdgeProxy();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public so tests can start the real edge with <c>WebApplicationFactory</c>-style hosts.</summary>
 public partial class Program;

@@ -58,10 +58,40 @@ public static class ServiceDefaults
             var status = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
+
+                // A form over the framework's limits (value length, value count) is the client's fault, not ours.
+                InvalidDataException when context.Request.HasFormContentType => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status500InternalServerError,
             };
             var code = status == StatusCodes.Status500InternalServerError ? "server_error" : "invalid_request";
             return JsonErrors.WriteAsync(context, status, code, status == 500 ? "The server could not complete the request." : "The request could not be read.");
         }));
+    }
+
+    /// <summary>
+    /// Bare status codes (404 on an unknown path, 405 on a wrong method …) answer the JSON error shape too.
+    /// <paramref name="describe"/> may supply a more precise error for a response (e.g. an OAuth error).
+    /// </summary>
+    public static IApplicationBuilder UseJsonStatusCodePages(this IApplicationBuilder app, Func<HttpContext, (string Error, string? Description)?>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.ContentLength is not null || !string.IsNullOrEmpty(http.Response.ContentType))
+            {
+                return;
+            }
+
+            var status = http.Response.StatusCode;
+            var (error, description) = describe?.Invoke(http) ?? (status switch
+            {
+                StatusCodes.Status404NotFound => "not_found",
+                StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+                _ => "invalid_request",
+            }, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
+            await JsonErrors.WriteAsync(http, status, error, description);
+        });
     }
 }

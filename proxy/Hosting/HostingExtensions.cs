@@ -1,7 +1,6 @@
 using Facade.Common;
 using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -29,19 +28,10 @@ internal static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseJsonExceptionHandler();
-        app.UseStatusCodePages(async context =>
-        {
-            // Bare status codes (404 on an unknown path, 405 …) still answer JSON.
-            // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
-            var http = context.HttpContext;
-            if (http.Response.ContentLength is null && string.IsNullOrEmpty(http.Response.ContentType))
-            {
-                var oauth = http.GetOpenIddictServerResponse();
-                await JsonErrors.WriteAsync(http, http.Response.StatusCode,
-                    oauth?.Error ?? (http.Response.StatusCode == StatusCodes.Status404NotFound ? "not_found" : "invalid_request"),
-                    oauth?.ErrorDescription ?? ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
-            }
-        });
+        // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
+        app.UseJsonStatusCodePages(http => http.GetOpenIddictServerResponse() is { Error: { } error } response
+            ? (error, response.ErrorDescription)
+            : null);
 
         // Explicit, so that OpenIddict (which runs inside authentication) sees the exception handler and status code
         // pages above and its errors come out as JSON too.

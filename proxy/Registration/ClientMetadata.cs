@@ -26,8 +26,11 @@ public sealed class ClientMetadata
 
     public bool IsPublic => TokenEndpointAuthMethod == "none";
 
-    public IReadOnlyCollection<string> AllowedScopes =>
-        Scope is null ? ScopeCatalog.All : Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>
+    /// The registered <c>scope</c> is advisory: MCP clients register with the scopes of their first challenge and
+    /// step up later (insufficient_scope), so every known scope stays requestable and the user's consent decides.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedScopes => ScopeCatalog.All;
 
     private static readonly string[] EchoedStrings = ["client_uri", "logo_uri", "tos_uri", "policy_uri", "software_id", "software_version", "jwks_uri"];
 

@@ -81,7 +81,7 @@ internal static class RegistrationEndpoint
                 ["grant_types"] = metadata.GrantTypeValues,
                 ["response_types"] = metadata.ResponseTypeValues,
                 ["token_endpoint_auth_method"] = metadata.TokenEndpointAuthMethod,
-                ["scope"] = string.Join(' ', metadata.AllowedScopes),
+                ["scope"] = metadata.Scope ?? string.Join(' ', metadata.AllowedScopes),
             };
             if (secret is not null)
             {
