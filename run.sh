@@ -2,6 +2,7 @@
 # Facade: one command to run the whole system, one to run every test.
 #   ./run.sh            edge (http://127.0.0.1:5000) + legacy API mock (5030) on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests)
+#   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -82,7 +83,7 @@ run_tests() {
   rm -rf "$results" && mkdir -p "$results"
   log "running every test"
   set +e
-  dotnet test --solution Facade.sln --no-build -c Debug --results-directory "$results" --report-trx "$@" 2>&1 | tee "$results/console.log"
+  dotnet test --solution Facade.sln --no-build -c Debug --results-directory "$results" --report-xunit-trx "$@" 2>&1 | tee "$results/console.log"
   local status=${PIPESTATUS[0]}
   set -e
   # One closing line across all test projects, counted from the TRX reports.
@@ -101,8 +102,31 @@ PY
   return "$status"
 }
 
+# Builds only what the benchmark starts, so a test project in flux cannot stop it. The MCP adapter is optional:
+# when it does not build, scenario 2 reports n/a.
+build_bench() {
+  log "building (Release: edge, benchmark peers, harness)"
+  local project
+  for project in proxy/Facade.Proxy.csproj bench/Backend/Facade.Bench.Backend.csproj \
+      bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
+    dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
+  done
+  if [ -f mcp-adapter/Facade.McpAdapter.csproj ]; then
+    dotnet build mcp-adapter/Facade.McpAdapter.csproj -c Release -nologo -v quiet -clp:ErrorsOnly \
+      || log "the MCP adapter does not build; the MCP scenario will say n/a"
+  fi
+}
+
+run_bench() {
+  ensure_packages curl curl wrk wrk nginx nginx haproxy haproxy
+  ensure_dotnet
+  build_bench
+  dotnet bench/Facade.Bench/bin/Release/net10.0/Facade.Bench.dll --root "$ROOT" "$@"
+}
+
 case "${1:-run}" in
   run) run_system ;;
   test) shift; run_tests "$@" ;;
-  *) die "usage: ./run.sh [run|test]" ;;
+  bench) shift; run_bench "$@" ;;
+  *) die "usage: ./run.sh [run|test|bench [--smoke]]" ;;
 esac
