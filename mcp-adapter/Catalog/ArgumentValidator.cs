@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Json.Schema;
+
+namespace Facade.McpAdapter.Catalog;
+
+/// <summary>
+/// Checks call arguments against a tool's input schema (JsonSchema.Net) and explains each violation in words a
+/// model can act on: <c>'title' is required</c>, <c>'status' must be one of: open, in_progress, done</c>. Never throws
+/// for bad input.
+/// </summary>
+public static class ArgumentValidator
+{
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>
+    /// Validates <paramref name="arguments"/> (an object; null or undefined count as <c>{}</c>). Returns one message per
+    /// problem, e.g. <c>'status' must be one of: open, in_progress, done</c>; empty when the arguments are valid.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(ToolDefinition tool, JsonElement? arguments)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var instance = arguments is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } given ? given : EmptyObject;
+        if (instance.ValueKind != JsonValueKind.Object)
+        {
+            return ["the arguments must be a JSON object"];
+        }
+
+        EvaluationResults results;
+        try
+        {
+            results = tool.CompiledInputSchema.Evaluate(instance, Options);
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or InvalidOperationException or ArgumentException or RefResolutionException)
+        {
+            return ["the tool's input schema could not be evaluated; this is a catalog problem, not an argument problem"];
+        }
+
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        var errors = new List<string>();
+        foreach (var detail in Flatten(results).Where(d => d.HasErrors))
+        {
+            var subschema = Subschema(tool.InputSchema, detail.SchemaLocation);
+            var instancePointer = detail.InstanceLocation.ToString();
+            foreach (var (keyword, message) in detail.Errors!)
+            {
+                errors.AddRange(Explain(keyword, message, instancePointer, subschema, instance, detail.EvaluationPath.ToString()));
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.Add("the arguments do not match the tool's input schema");
+        }
+
+        return [.. errors.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static IEnumerable<EvaluationResults> Flatten(EvaluationResults results)
+    {
+        yield return results;
+        foreach (var detail in results.HasDetails ? results.Details : [])
+        {
+            foreach (var nested in Flatten(detail))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    private static JsonElement? Subschema(JsonElement root, Uri location)
+    {
+        var fragment = location.Fragment.TrimStart('#');
+        return JsonPointerText.TryResolve(root, fragment, out var schema) && schema.ValueKind == JsonValueKind.Object ? schema : null;
+    }
+
+    private static IEnumerable<string> Explain(string keyword, string fallback, string pointer, JsonElement? schema, JsonElement instance, string evaluationPath)
+    {
+        var path = JsonPointerText.ToDisplayPath(pointer);
+        var subject = path.Length == 0 ? "the arguments" : $"'{path}'";
+        string? Keyword(string name) => schema is { } s && s.TryGetProperty(name, out var value) ? Describe(value) : null;
+
+        switch (keyword)
+        {
+            case "required":
+                var missing = Missing(schema, instance, pointer).ToList();
+                if (missing.Count == 0)
+                {
+                    return [$"{subject}: {fallback}"];
+                }
+
+                return missing.Select(m => $"'{(path.Length == 0 ? m : path + "." + m)}' is required");
+            case "type":
+                return [$"{subject} must be {TypeWords(schema)}"];
+            case "enum" when schema is { } s && s.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array:
+                return [$"{subject} must be one of: {string.Join(", ", values.EnumerateArray().Select(Describe))}"];
+            case "const" when Keyword("const") is { } constant:
+                return [$"{subject} must be {constant}"];
+            case "minimum" when Keyword("minimum") is { } limit:
+                return [$"{subject} must be at least {limit}"];
+            case "maximum" when Keyword("maximum") is { } limit:
+                return [$"{subject} must be at most {limit}"];
+            case "exclusiveMinimum" when Keyword("exclusiveMinimum") is { } limit:
+                return [$"{subject} must be greater than {limit}"];
+            case "exclusiveMaximum" when Keyword("exclusiveMaximum") is { } limit:
+                return [$"{subject} must be less than {limit}"];
+            case "minLength" when Keyword("minLength") is { } limit:
+                return [$"{subject} must be at least {limit} characters long"];
+            case "maxLength" when Keyword("maxLength") is { } limit:
+                return [$"{subject} must be at most {limit} characters long"];
+            case "pattern" when Keyword("pattern") is { } pattern:
+                return [$"{subject} must match the pattern {pattern}"];
+            case "format" when Keyword("format") is { } format:
+                return [$"{subject} must be a valid {format}"];
+            case "minItems" when Keyword("minItems") is { } limit:
+                return [$"{subject} must have at least {limit} items"];
+            case "maxItems" when Keyword("maxItems") is { } limit:
+                return [$"{subject} must have at most {limit} items"];
+            case "uniqueItems":
+                return [$"{subject} must not contain duplicate items"];
+            case "multipleOf" when Keyword("multipleOf") is { } divisor:
+                return [$"{subject} must be a multiple of {divisor}"];
+            case "" or "false" when evaluationPath.EndsWith("additionalProperties", StringComparison.Ordinal)
+                || evaluationPath.EndsWith("unevaluatedProperties", StringComparison.Ordinal):
+                return [pointer.LastIndexOf('/') == 0 ? $"{subject} is not a known argument" : $"{subject} is not an allowed property"];
+            case "" or "false":
+                return [$"{subject} is not allowed"];
+            default:
+                return [$"{subject}: {fallback}"];
+        }
+    }
+
+    private static IEnumerable<string> Missing(JsonElement? schema, JsonElement root, string pointer)
+    {
+        if (schema is not { } s || !s.TryGetProperty("required", out var required) || required.ValueKind != JsonValueKind.Array
+            || !JsonPointerText.TryResolve(root, pointer, out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        return required.EnumerateArray()
+            .Where(r => r.ValueKind == JsonValueKind.String && !value.TryGetProperty(r.GetString()!, out _))
+            .Select(r => r.GetString()!);
+    }
+
+    private static string TypeWords(JsonElement? schema)
+    {
+        if (schema is not { } s || !s.TryGetProperty("type", out var type))
+        {
+            return "of a different type";
+        }
+
+        IEnumerable<string> names = type.ValueKind == JsonValueKind.Array
+            ? type.EnumerateArray().Select(t => t.GetString() ?? string.Empty)
+            : [type.GetString() ?? string.Empty];
+        return string.Join(" or ", names.Select(n => n switch
+        {
+            "integer" => "an integer",
+            "object" => "an object",
+            "array" => "an array",
+            "boolean" => "true or false",
+            "null" => "null",
+            _ => "a " + n,
+        }));
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number => value.GetRawText(),
+        _ => value.GetRawText(),
+    };
+}

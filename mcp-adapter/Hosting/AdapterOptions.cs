@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Facade.McpAdapter.Hosting;
+
+/// <summary>The <c>Adapter</c> section: which edge issues the tokens this adapter accepts, and who may call it.</summary>
+public sealed class AdapterOptions
+{
+    public const string SectionName = "Adapter";
+
+    /// <summary>The edge's public URL: token issuer and audience (ARCHITECTURE.md: one canonical resource).</summary>
+    [Required]
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Where to read the edge's discovery document (and so its JWKS); defaults to the issuer's.</summary>
+    public Uri? MetadataAddress { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to call the MCP endpoints besides the issuer's own. Requests without an Origin header
+    /// (desktop clients, SDKs) are always allowed; any other Origin is refused (DNS-rebinding protection).
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest JSON-RPC request body accepted.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    public string ResourceMetadataUrl => Facade.Common.BearerChallenge.ResourceMetadataUrl(Issuer!.AbsoluteUri, "mcp");
+}

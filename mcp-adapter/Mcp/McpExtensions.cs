@@ -1,0 +1,68 @@
+using Facade.McpAdapter.Auth;
+using Facade.McpAdapter.Backend;
+using Facade.McpAdapter.Catalog;
+using Facade.McpAdapter.Hosting;
+using Facade.McpAdapter.Mcp;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class McpExtensions
+{
+    /// <summary>The MCP server: stateless streamable HTTP, every primitive answered from the catalog.</summary>
+    public static IHostApplicationBuilder AddMcpAdapter(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<AdapterOptions>()
+            .BindConfiguration(AdapterOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Issuer is null || (o.Issuer.IsAbsoluteUri && o.Issuer.AbsoluteUri.EndsWith('/')),
+                "Adapter:Issuer must be the edge's absolute public URL ending with '/', e.g. http://127.0.0.1:5000/.")
+            .ValidateOnStart();
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AdapterAuthentication>();
+        builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<OriginGuard>();
+        builder.Services.AddSingleton<McpGate>();
+        builder.Services.AddSingleton<LegacySseEndpoints>();
+
+        builder.Services.AddToolCatalog();
+        builder.Services.AddBackendInvoker();
+
+        builder.Services.AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = "facade", Title = "Facade", Version = "1.0.0" };
+                options.ServerInstructions = "Tools here call the organization's own backends with your identity; you only see what your token allows.";
+            })
+            .WithHttpTransport(http => http.Stateless = true)
+            .WithListToolsHandler(McpHandlers.ListToolsAsync)
+            .WithCallToolHandler(McpHandlers.CallToolAsync)
+            .WithListResourcesHandler(McpHandlers.ListResourcesAsync)
+            .WithListResourceTemplatesHandler(McpHandlers.ListResourceTemplatesAsync)
+            .WithReadResourceHandler(McpHandlers.ReadResourceAsync)
+            .WithListPromptsHandler(McpHandlers.ListPromptsAsync)
+            .WithGetPromptHandler(McpHandlers.GetPromptAsync);
+        return builder;
+    }
+
+    public static WebApplication MapMcpAdapter(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<OriginGuard>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<McpGate>();
+        app.MapMcp("/mcp").RequireAuthorization();
+        app.MapMcp("/agents/{agentId}/mcp").RequireAuthorization();
+
+        var sse = app.Services.GetRequiredService<LegacySseEndpoints>();
+        app.MapGet("/sse", sse.OpenAsync).RequireAuthorization();
+        app.MapPost("/message", sse.PostAsync).RequireAuthorization().DisableAntiforgery();
+        return app;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Facade.McpAdapter.Backend;
+using Facade.McpAdapter.Catalog;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Facade.McpAdapter.Mcp;
+
+/// <summary>
+/// The MCP methods, answered from the catalog view of the request (default or agent) and the caller's token:
+/// lists show only what the token may use; calls go to the backend with the caller's own token.
+/// </summary>
+internal static class McpHandlers
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        return ValueTask.FromResult(new ListToolsResult
+        {
+            Tools = [.. view.Tools.Where(t => caller.HasAll(t.Scopes)).Select(ToProtocol)],
+        });
+    }
+
+    public static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        var name = request.Params?.Name ?? "";
+        if (!view.TryGetTool(name, out var tool))
+        {
+            throw new McpProtocolException($"Unknown tool: '{name}'.", McpErrorCode.InvalidParams);
+        }
+
+        // The gate answers 403 before this; kept so a tool never runs without its scopes, whatever the path.
+        if (!caller.HasAll(tool.Scopes))
+        {
+            return Error($"This tool needs the scope(s) {string.Join(' ', tool.Scopes)}.");
+        }
+
+        var arguments = ToObject(request.Params?.Arguments);
+        var problems = ArgumentValidator.Validate(tool, arguments);
+        if (problems.Count > 0)
+        {
+            return Error("Invalid arguments: " + string.Join("; ", problems));
+        }
+
+        var invoker = request.Services!.GetRequiredService<BackendInvoker>();
+        var result = await invoker.InvokeAsync(tool.Call, arguments, caller.BearerToken, cancellationToken);
+        return new CallToolResult
+        {
+            IsError = result.IsError ? true : null,
+            Content = [new TextContentBlock { Text = result.Text }],
+            StructuredContent = !result.IsError && result.Structured is { ValueKind: JsonValueKind.Object } structured ? structured : null,
+        };
+    }
+
+    public static ValueTask<ListResourcesResult> ListResourcesAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        return ValueTask.FromResult(new ListResourcesResult
+        {
+            Resources = [.. view.Resources.Where(r => caller.HasAll(r.Scopes)).Select(r => new Resource
+            {
+                Uri = r.Uri,
+                Name = r.Name,
+                Title = r.Title,
+                Description = r.Description,
+                MimeType = r.MimeType,
+            })],
+        });
+    }
+
+    public static ValueTask<ListResourceTemplatesResult> ListResourceTemplatesAsync(RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        return ValueTask.FromResult(new ListResourceTemplatesResult
+        {
+            ResourceTemplates = [.. view.ResourceTemplates.Where(t => caller.HasAll(t.Scopes)).Select(t => new ResourceTemplate
+            {
+                UriTemplate = t.UriTemplate.Text,
+                Name = t.Name,
+                Title = t.Title,
+                Description = t.Description,
+                MimeType = t.MimeType,
+            })],
+        });
+    }
+
+    public static async ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        var uri = request.Params?.Uri ?? "";
+        if (!view.TryResolveResource(uri, out var match))
+        {
+            throw new McpProtocolException($"Resource not found: '{uri}'.", McpErrorCode.ResourceNotFound);
+        }
+
+        if (!caller.HasAll(match.Scopes))
+        {
+            throw new McpProtocolException($"Reading this resource needs the scope(s) {string.Join(' ', match.Scopes)}.", McpErrorCode.InvalidRequest);
+        }
+
+        var invoker = request.Services!.GetRequiredService<BackendInvoker>();
+        var result = await invoker.InvokeAsync(match.Call, match.Arguments, caller.BearerToken, cancellationToken);
+        if (result.IsError)
+        {
+            throw new McpProtocolException(result.Text,
+                result.Failure == BackendFailure.NotFound ? McpErrorCode.ResourceNotFound : McpErrorCode.InternalError);
+        }
+
+        return new ReadResourceResult
+        {
+            Contents = [new TextResourceContents { Uri = uri, MimeType = match.MimeType, Text = result.Text }],
+        };
+    }
+
+    public static ValueTask<ListPromptsResult> ListPromptsAsync(RequestContext<ListPromptsRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        return ValueTask.FromResult(new ListPromptsResult
+        {
+            Prompts = [.. view.Prompts.Where(p => caller.HasAll(p.Scopes)).Select(p => new Prompt
+            {
+                Name = p.Name,
+                Title = p.Title,
+                Description = p.Description,
+                Arguments = [.. p.Arguments.Select(a => new PromptArgument { Name = a.Name, Description = a.Description, Required = a.Required })],
+            })],
+        });
+    }
+
+    public static ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
+    {
+        var (view, caller) = Resolve(request.Services);
+        var name = request.Params?.Name ?? "";
+        if (!view.TryGetPrompt(name, out var prompt) || !caller.HasAll(prompt.Scopes))
+        {
+            throw new McpProtocolException($"Unknown prompt: '{name}'.", McpErrorCode.InvalidParams);
+        }
+
+        var arguments = request.Params?.Arguments?.ToDictionary(
+            a => a.Key,
+            a => a.Value.ValueKind == JsonValueKind.String ? a.Value.GetString() ?? "" : a.Value.GetRawText(),
+            StringComparer.Ordinal);
+        if (!prompt.TryRender(arguments, out var text, out var error))
+        {
+            throw new McpProtocolException(error, McpErrorCode.InvalidParams);
+        }
+
+        return ValueTask.FromResult(new GetPromptResult
+        {
+            Description = prompt.Description,
+            Messages = [new PromptMessage { Role = Role.User, Content = new TextContentBlock { Text = text } }],
+        });
+    }
+
+    private static (CatalogView View, Caller Caller) Resolve(IServiceProvider? services)
+    {
+        var http = services?.GetService<IHttpContextAccessor>()?.HttpContext
+            ?? throw new McpProtocolException("The request has no HTTP context.", McpErrorCode.InternalError);
+        return (McpSurface.Get(http), Caller.From(http));
+    }
+
+    private static Tool ToProtocol(ToolDefinition tool) => new()
+    {
+        Name = tool.Name,
+        Title = tool.Title,
+        Description = tool.Description,
+        InputSchema = tool.InputSchema,
+        OutputSchema = tool.OutputSchema,
+        Annotations = new ToolAnnotations
+        {
+            Title = tool.Title,
+            ReadOnlyHint = tool.Annotations.ReadOnly,
+            DestructiveHint = tool.Annotations.Destructive,
+            IdempotentHint = tool.Annotations.Idempotent,
+            OpenWorldHint = tool.Annotations.OpenWorld,
+        },
+    };
+
+    private static JsonElement ToObject(IDictionary<string, JsonElement>? arguments) =>
+        arguments is null || arguments.Count == 0 ? EmptyObject : JsonSerializer.SerializeToElement(arguments);
+
+    private static CallToolResult Error(string message) => new()
+    {
+        IsError = true,
+        Content = [new TextContentBlock { Text = message }],
+    };
+}

@@ -1,0 +1,15 @@
+using Facade.Common;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMcpAdapter();
+
+var app = builder.Build();
+
+app.UseJsonExceptionHandler();
+app.UseJsonStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapMcpAdapter();
+
+await app.RunAsync();

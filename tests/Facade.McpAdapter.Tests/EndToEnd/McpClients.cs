@@ -1,0 +1,53 @@
+using Facade.Testing;
+using ModelContextProtocol.Authentication;
+using ModelContextProtocol.Client;
+
+namespace Facade.McpAdapter.Tests.EndToEnd;
+
+/// <summary>
+/// The official MCP C# SDK client with its OAuth support, pointed at the edge. The "browser" part of the flow
+/// (login and consent forms) is played by <see cref="OAuthTestClient"/>, headlessly.
+/// </summary>
+internal sealed class McpClients(FacadeStack stack)
+{
+    public const string RedirectUri = "http://127.0.0.1:7781/callback";
+
+    public int AuthorizationCount { get; private set; }
+
+    public OAuthTestClient Browser { get; } = new(stack.Edge.BaseUrl);
+
+    /// <summary>
+    /// Connects through the edge. <paramref name="firstScopes"/> narrows only the first authorization (a client that
+    /// starts small); later ones, after an insufficient_scope challenge, ask for what the server names.
+    /// </summary>
+    public async Task<McpClient> ConnectAsync(string path = "mcp", IReadOnlyList<string>? firstScopes = null, CancellationToken cancellationToken = default)
+    {
+        var authorizationsBefore = AuthorizationCount;
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(stack.Edge.BaseUrl, path),
+            Name = "facade-e2e",
+            OAuth = new ClientOAuthOptions
+            {
+                RedirectUri = new Uri(RedirectUri),
+                ScopeSelector = offered => firstScopes is not null && AuthorizationCount == authorizationsBefore ? firstScopes : offered,
+                DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = "MCP SDK end-to-end client" },
+                AuthorizationCallbackHandler = AuthorizeAsync,
+            },
+        });
+        return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
+    }
+
+    private async Task<AuthorizationResult?> AuthorizeAsync(AuthorizationCallbackContext context, CancellationToken cancellationToken)
+    {
+        AuthorizationCount++;
+        var query = await Browser.FollowAuthorizeAsync(context.AuthorizationUri.AbsoluteUri, RedirectUri, cancellationToken)
+            ?? throw new InvalidOperationException($"Authorization failed: {Browser.LastResponse}");
+        return new AuthorizationResult
+        {
+            Code = query.GetValueOrDefault("code"),
+            State = query.GetValueOrDefault("state"),
+            Iss = query.GetValueOrDefault("iss"),
+        };
+    }
+}

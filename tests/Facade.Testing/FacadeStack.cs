@@ -1,0 +1,42 @@
+using Facade.Mocks.LegacyApi;
+
+namespace Facade.Testing;
+
+/// <summary>Legacy mock + edge + MCP adapter, wired to each other on loopback: the whole system for end-to-end tests.</summary>
+public sealed class FacadeStack : IAsyncDisposable
+{
+    private FacadeStack(LegacyApiServer legacy, FacadeHost edge, McpAdapterHost adapter)
+    {
+        Legacy = legacy;
+        Edge = edge;
+        Adapter = adapter;
+    }
+
+    public LegacyApiServer Legacy { get; }
+
+    public FacadeHost Edge { get; }
+
+    public McpAdapterHost Adapter { get; }
+
+    public Uri McpUrl => new(Edge.BaseUrl, "mcp");
+
+    public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null)
+    {
+        var legacy = LegacyApiServer.Start();
+        var adapterPort = McpAdapterHost.ReservePort();
+        var settings = new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>())
+        {
+            ["ReverseProxy:Clusters:mcp-adapter:Destinations:primary:Address"] = $"http://127.0.0.1:{adapterPort}/",
+        };
+        var edge = FacadeHost.Start(legacy.Url, settings);
+        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings);
+        return new FacadeStack(legacy, edge, adapter);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Adapter.DisposeAsync();
+        await Edge.DisposeAsync();
+        Legacy.Dispose();
+    }
+}

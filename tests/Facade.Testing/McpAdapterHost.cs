@@ -1,0 +1,77 @@
+extern alias adapter;
+
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Facade.Testing;
+
+/// <summary>The real MCP adapter (mcp-adapter/Program.cs) on Kestrel at 127.0.0.1, accepting tokens of one edge.</summary>
+public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private McpAdapterHost(Dictionary<string, string?> settings, int port)
+    {
+        _settings = settings;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>
+    /// A free loopback port for an adapter that is started after the edge routing to it: edge and adapter each
+    /// need the other's address, so the adapter's is chosen first.
+    /// </summary>
+    public static int ReservePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Adapter:Issuer"] = edgeIssuer.AbsoluteUri,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (legacyApiUrl is not null)
+        {
+            all["Adapter:Backends:legacy"] = legacyApiUrl;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var host = new McpAdapterHost(all, port);
+        try
+        {
+            host.StartServer();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+}
