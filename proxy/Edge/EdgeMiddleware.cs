@@ -58,7 +58,9 @@ internal sealed partial class EdgeMiddleware(PublicUrl publicUrl, IOptions<EdgeO
                 return false;
             }
 
-            await BearerChallenge.WriteUnauthorizedAsync(context, metadataUrl, tokenSent: result.Failure is not null, policy.ScopeText);
+            // No scope hint on 401: clients take the scopes to ask for from the resource metadata (RFC 9728), which
+            // for MCP servers is wider than one route (an agent needs agents:invoke and its tools' scopes).
+            await BearerChallenge.WriteUnauthorizedAsync(context, metadataUrl, tokenSent: result.Failure is not null);
             return false;
         }
 
@@ -89,8 +91,10 @@ internal sealed partial class EdgeMiddleware(PublicUrl publicUrl, IOptions<EdgeO
         List<string>? doomed = null;
         foreach (var name in headers.Keys)
         {
-            if (name.StartsWith("X-Facade-", StringComparison.OrdinalIgnoreCase)
-                || edge.Value.StrippedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            // CGI-style backends (PHP, WSGI, Django …) read X_Facade_Subject as X-Facade-Subject: strip both spellings.
+            var canonical = name.Replace('_', '-');
+            if (canonical.StartsWith("X-Facade-", StringComparison.OrdinalIgnoreCase)
+                || edge.Value.StrippedHeaders.Contains(canonical, StringComparer.OrdinalIgnoreCase))
             {
                 (doomed ??= []).Add(name);
             }
