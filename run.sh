@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Facade: one command to run the whole system, one to run every test.
-#   ./run.sh            edge (http://127.0.0.1:5000) + legacy API mock (5030) on embedded defaults
+#   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + legacy API mock (5030) on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
@@ -56,9 +56,12 @@ run_system() {
   dotnet run -c Release --no-build --project mocks/LegacyApi -- --port 5030 &
   pids+=($!)
   wait_for http://127.0.0.1:5030/healthz "legacy API mock"
+  dotnet run -c Release --no-build --project mcp-adapter --launch-profile mcp-adapter &
+  pids+=($!)
   dotnet run -c Release --no-build --project proxy --launch-profile proxy &
   pids+=($!)
   wait_for http://127.0.0.1:5000/healthz "edge"
+  wait_for http://127.0.0.1:5010/healthz "MCP adapter"
   cat <<TXT
 
   Facade is running (Development mode, data in $ROOT/data)
@@ -66,7 +69,10 @@ run_system() {
       discovery   http://127.0.0.1:5000/.well-known/oauth-authorization-server
       resource    http://127.0.0.1:5000/.well-known/oauth-protected-resource/api
       REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
+      MCP         http://127.0.0.1:5000/mcp         (streamable HTTP; /sse for HTTP+SSE clients)
+      agent MCP   http://127.0.0.1:5000/agents/planner/mcp
       login       http://127.0.0.1:5000/account/login
+    MCP adapter (behind the edge)           http://127.0.0.1:5010
     Legacy API mock                         http://127.0.0.1:5030
     Demo user                               demo / demo-password
 

@@ -27,7 +27,6 @@ internal sealed class DiscoveryMetadataHandler : IOpenIddictServerHandler<Handle
         }
 
         context.Metadata["client_id_metadata_document_supported"] = true;
-        context.Metadata["service_documentation"] = issuer is null ? null : new Uri(issuer, "console").AbsoluteUri;
         context.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain);
 
         // Public clients (DCR with "none", metadata documents) authenticate with nothing but PKCE; private_key_jwt is

@@ -39,6 +39,9 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
                 var header = context.Cluster!.Metadata!.GetValueOrDefault(UpstreamMode.ApiKeyHeaderKey) ?? "X-Api-Key";
                 var secretKey = context.Cluster.Metadata![UpstreamMode.ApiKeySecretKey];
                 context.AddRequestHeaderRemove("Authorization");
+
+                // Replace, never add to, whatever the client sent in that header itself.
+                context.AddRequestHeaderRemove(header);
                 context.AddRequestTransform(transform =>
                 {
                     // Read per request so a rotated secret in configuration applies without a restart.

@@ -1,6 +1,7 @@
 using Facade.Common;
 using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,9 @@ internal static class HostingExtensions
         builder.Services.TryAddSingleton<PublicUrl>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+
+        // Kestrel reads only its endpoints from the "Kestrel" section by itself; Limits (body and header sizes) need this.
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         return builder;
     }
 

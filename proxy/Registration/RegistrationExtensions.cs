@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Facade.Common;
+using Facade.Proxy.Edge;
 using Facade.Proxy.Registration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,8 +35,11 @@ internal static class RegistrationExtensions
 
         builder.Services.AddOpenIddict().AddServer(server => server.AddEventHandler(ClientMetadataDocumentHandler.Descriptor));
 
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
+        var rateLimits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         builder.Services.AddRateLimiter(limiter =>
         {
+            EdgeRateLimiting.AddPolicies(limiter, rateLimits);
             limiter.OnRejected = (context, _) => new ValueTask(JsonErrors.WriteAsync(context.HttpContext,
                 StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many requests; retry later."));
             limiter.AddPolicy(RegistrationEndpoint.RateLimitPolicy, http =>
