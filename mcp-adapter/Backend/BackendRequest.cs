@@ -7,6 +7,8 @@ namespace Facade.McpAdapter.Backend;
 /// <summary>The request a <see cref="BackendCall"/> makes for one set of arguments, before any token is added.</summary>
 internal sealed class BackendRequest
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
     private BackendRequest(Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? body)
     {
         Uri = uri;
@@ -94,8 +96,6 @@ internal sealed class BackendRequest
         return true;
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
-
     private static byte[]? BuildBody(BackendCall call, JsonElement arguments)
     {
         switch (call.Body.Kind)
@@ -139,15 +139,9 @@ internal sealed class BackendRequest
     private static bool TryGetPresent(JsonElement arguments, string name, out JsonElement value) =>
         arguments.TryGetProperty(name, out value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
 
-    /// <summary>Strings as they are, numbers and booleans as JSON writes them, anything else as compact JSON.</summary>
-    private static string ToText(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Number => value.GetRawText(),
-        _ => value.GetRawText(),
-    };
+    /// <summary>Strings as they are; numbers, booleans, objects and arrays as their JSON text.</summary>
+    private static string ToText(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Uri.GetLeftPart(UriPartial.Path)} ({Headers.Count} headers, body {Body?.Length ?? 0} bytes)");
 }

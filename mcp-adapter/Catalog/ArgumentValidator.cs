@@ -169,10 +169,6 @@ public static class ArgumentValidator
         }));
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Number => value.GetRawText(),
-        _ => value.GetRawText(),
-    };
+    private static string Describe(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 }

@@ -114,12 +114,26 @@ public static class TestTokens
         new(Encoding.ASCII.GetBytes(PublicKeyPem(rsaKey))) { KeyId = rsaKey.KeyId };
 
     /// <summary>The SubjectPublicKeyInfo PEM of an RSA key (raw or in a certificate).</summary>
-    public static string PublicKeyPem(SecurityKey rsaKey) => rsaKey switch
+    public static string PublicKeyPem(SecurityKey rsaKey)
     {
-        RsaSecurityKey { Rsa: { } rsa } => rsa.ExportSubjectPublicKeyInfoPem(),
-        RsaSecurityKey raw => RSA.Create(raw.Parameters).ExportSubjectPublicKeyInfoPem(),
-        X509SecurityKey { Certificate: { } certificate } => certificate.GetRSAPublicKey()?.ExportSubjectPublicKeyInfoPem()
-            ?? throw new ArgumentException("The certificate has no RSA public key.", nameof(rsaKey)),
-        _ => throw new ArgumentException($"Not an RSA key: {rsaKey.GetType().Name}.", nameof(rsaKey)),
-    };
+        switch (rsaKey)
+        {
+            case RsaSecurityKey { Rsa: { } rsa }:
+                return rsa.ExportSubjectPublicKeyInfoPem();
+            case RsaSecurityKey raw:
+                using (var rsa = RSA.Create(raw.Parameters))
+                {
+                    return rsa.ExportSubjectPublicKeyInfoPem();
+                }
+
+            case X509SecurityKey { Certificate: { } certificate }:
+                using (var rsa = certificate.GetRSAPublicKey() ?? throw new ArgumentException("The certificate has no RSA public key.", nameof(rsaKey)))
+                {
+                    return rsa.ExportSubjectPublicKeyInfoPem();
+                }
+
+            default:
+                throw new ArgumentException($"Not an RSA key: {rsaKey?.GetType().Name}.", nameof(rsaKey));
+        }
+    }
 }
