@@ -69,7 +69,7 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
         var scopes = user.FindFirstValue("scope") ?? "";
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var request = transform.HttpContext.Request;
-        var payload = string.Join('\n', timestamp, subject, client, scopes, request.Method, request.Path.Value);
+        var payload = string.Join('\n', timestamp, subject, client, scopes, request.Method, request.Path.Value + request.QueryString.Value);
         var key = Encoding.UTF8.GetBytes(edge.Value.IdentitySigningKey!);
         var signature = Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(payload)));
 

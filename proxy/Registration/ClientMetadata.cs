@@ -98,9 +98,11 @@ public sealed class ClientMetadata
             if (ReadString(root, name, ref error) is { } value)
             {
                 extra[name] = root.GetProperty(name).Clone();
-                if (error is null && name.EndsWith("_uri", StringComparison.Ordinal) && !Uri.TryCreate(value, UriKind.Absolute, out _))
+                // Echoed back and possibly shown to users: https only, never script or data URIs.
+                if (error is null && name.EndsWith("_uri", StringComparison.Ordinal)
+                    && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
                 {
-                    error = RegistrationError.Metadata($"{name} must be an absolute URI.");
+                    error = RegistrationError.Metadata($"{name} must be an absolute https URI.");
                 }
             }
         }
