@@ -109,16 +109,17 @@ PY
 }
 
 # Builds only what the benchmark starts, so a test project in flux cannot stop it. The MCP adapter is optional:
-# when it does not build, scenario 2 reports n/a.
+# when it does not build, scenario 2 reports n/a. Smoke runs judge no speed, so they reuse the Debug build of
+# ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the table.
 build_bench() {
-  log "building (Release: edge, benchmark peers, harness)"
+  log "building ($1: edge, MCP adapter, benchmark peers, harness)"
   local project
   for project in proxy/Facade.Proxy.csproj bench/Backend/Facade.Bench.Backend.csproj \
       bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
-    dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
+    dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2
   done
   if [ -f mcp-adapter/Facade.McpAdapter.csproj ]; then
-    dotnet build mcp-adapter/Facade.McpAdapter.csproj -c Release -nologo -v quiet -clp:ErrorsOnly \
+    dotnet build mcp-adapter/Facade.McpAdapter.csproj -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
       || log "the MCP adapter does not build; the MCP scenario will say n/a"
   fi
 }
@@ -126,8 +127,10 @@ build_bench() {
 run_bench() {
   ensure_packages curl curl wrk wrk nginx nginx haproxy haproxy
   ensure_dotnet
-  build_bench
-  dotnet bench/Facade.Bench/bin/Release/net10.0/Facade.Bench.dll --root "$ROOT" "$@"
+  local configuration=Release
+  case " $* " in *" --smoke "*) configuration=Debug ;; esac
+  build_bench "$configuration"
+  dotnet "bench/Facade.Bench/bin/$configuration/net10.0/Facade.Bench.dll" --root "$ROOT" --configuration "$configuration" "$@"
 }
 
 case "${1:-run}" in

@@ -1,0 +1,173 @@
+using Facade.Bench.Load;
+using Facade.Bench.Machine;
+using Facade.Bench.Report;
+using Facade.Bench.Scenarios;
+using Facade.Bench.Servers;
+
+namespace Facade.Bench;
+
+/// <summary>
+/// One benchmark run: start every server on loopback, get real tokens from the edge, check every server answers
+/// right, measure the scenarios in interleaved rounds, write the table. Exit code 1 when any check or run was wrong
+/// (unexpected status, socket error); speed never fails a run.
+/// </summary>
+internal sealed class BenchRun(BenchContext context, McpOptions mcp)
+{
+    private const int ForgedPoolSize = 256;
+
+    private readonly List<ServerProcess> _servers = [];
+    private readonly List<string> _problems = [];
+    private readonly List<string> _notes = [];
+
+    public async Task<int> RunAsync(CancellationToken cancel)
+    {
+        var settings = context.Settings;
+        var started = DateTimeOffset.UtcNow;
+        var machine = await MachineInfo.ReadAsync(Path.ChangeExtension(context.Dll("proxy", "Facade.Proxy"), ".deps.json"));
+        Log($"machine: {machine.Cpu}, {machine.Cores} cores; scratch folder {context.Work}");
+
+        Log("starting backend, plain YARP, nginx, edge" + (mcp.Available(context) ? ", MCP adapter" : "") + ", HAProxy");
+        var backend = Track(await Peers.StartBackendAsync(context));
+        var yarp = Track(await Peers.StartPlainYarpAsync(context, backend.BaseUrl));
+        var nginx = Track(await Peers.StartNginxAsync(context, backend.BaseUrl));
+        var adapterUrl = Ports.Loopback(Ports.Free());
+        var edge = await EdgeServer.StartAsync(context, backend.BaseUrl, adapterUrl);
+        Track(edge.Process);
+        var (adapter, adapterFailure) = mcp.Available(context)
+            ? await mcp.StartAsync(context, adapterUrl, edge, backend)
+            : (null, "no MCP adapter build (mcp-adapter/ has no Facade.McpAdapter.dll in this configuration)");
+        if (adapter is not null)
+        {
+            Track(adapter);
+        }
+
+        Log("getting tokens from the edge (registration, login, consent, PKCE code exchange)");
+        using var tokens = await EdgeTokens.GetAsync(edge);
+        if (settings.Keep)
+        {
+            // Throwaway keys and user; handy for poking at the edge by hand while it runs.
+            await File.WriteAllTextAsync(Path.Combine(context.Work, "edge", "access-token.txt"), tokens.Access, cancel);
+        }
+
+        var haproxy = Track(await Peers.StartHaproxyAsync(context, backend.BaseUrl, edge.SigningPublicKeyPem, edge.PublicUrl, EdgeServer.TasksScope));
+
+        var sanity = await Sanity.CheckAsync([backend, nginx, yarp], [haproxy, edge.Process], tokens);
+        _problems.AddRange(sanity);
+        var measurer = new Measurer(settings, _servers);
+        var mcpNote = "Not measured.";
+        var tokenNote = "Not measured.";
+        var tokenWorkers = settings.GrantWorkers;
+        if (sanity.Count == 0)
+        {
+            Log("sanity checks passed; measuring");
+            mcpNote = await MeasureRequestsAsync(measurer, backend, nginx, haproxy, yarp, edge, adapter, adapterFailure, tokens, cancel);
+            tokenNote = await MeasureTokensAsync(measurer, edge, tokens, cancel);
+        }
+
+        _problems.AddRange(measurer.Problems);
+        _notes.AddRange(measurer.AllWarnings());
+        _notes.AddRange(_servers.Where(s => s.HasExited).Select(s => $"{s.Name} exited during the run; see {s.LogPath}."));
+        _problems.AddRange(_servers.Where(s => s.HasExited).Select(s => $"{s.Name} is not running any more."));
+
+        var report = MarkdownReport.Render(new RunOutcome(settings, machine, started, measurer, mcpNote, tokenNote, tokenWorkers, _problems, _notes));
+        var output = settings.Output ?? Path.Combine(context.Root, "bench", "results", settings.Smoke ? "smoke.md" : $"{started.UtcDateTime:yyyy-MM-dd-HHmm}.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, report, cancel);
+        Console.WriteLine();
+        Console.Write(report);
+        Log($"written to {output}");
+        return _problems.Count == 0 ? 0 : 1;
+    }
+
+    private async Task<string> MeasureRequestsAsync(Measurer measurer, ServerProcess backend, ServerProcess nginx, ServerProcess haproxy, ServerProcess yarp,
+        EdgeServer edge, ServerProcess? adapter, string? adapterFailure, EdgeTokens tokens, CancellationToken cancel)
+    {
+        var settings = context.Settings;
+        var scripts = context.Folder("wrk");
+        var authenticated = new[] { RequestSpec.Get(Sanity.TasksPath, tokens.Access) };
+        var rest = new List<Target>();
+        if (settings.Runs(BenchSettings.RestScenario) || settings.Runs(BenchSettings.McpScenario) || settings.Runs(BenchSettings.RejectScenario))
+        {
+            rest.AddRange(
+            [
+                Target.Wrk(Targets.Direct, backend, authenticated, scripts),
+                Target.Wrk(Targets.Nginx, nginx, authenticated, scripts),
+                Target.Wrk(Targets.Haproxy, haproxy, authenticated, scripts),
+                Target.Wrk(Targets.Yarp, yarp, authenticated, scripts),
+                Target.Wrk(Targets.Facade, edge.Process, authenticated, scripts),
+            ]);
+        }
+
+        var extra = new List<Target>();
+        var mcpNote = "Not run (`--scenarios` left it out).";
+        if (settings.Runs(BenchSettings.McpScenario))
+        {
+            var (target, note) = adapter is null
+                ? (null, $"n/a: {adapterFailure}.")
+                : await McpScenario.PrepareAsync(edge, adapter, tokens.Access, mcp.Tool, scripts);
+            mcpNote = note;
+            if (target is not null)
+            {
+                extra.Add(target);
+            }
+            else
+            {
+                _notes.Add("MCP scenario: " + note);
+            }
+        }
+
+        if (settings.Runs(BenchSettings.RejectScenario))
+        {
+            var forged = tokens.Forged(ForgedPoolSize);
+            extra.Add(Target.Wrk(Targets.FacadeNoToken, edge.Process, [RequestSpec.Get(Sanity.TasksPath)], scripts, expectRejection: true));
+            extra.Add(Target.Wrk(Targets.FacadeForged, edge.Process, forged.Select(t => RequestSpec.Get(Sanity.TasksPath, t)).ToList(), scripts, expectRejection: true));
+            extra.Add(Target.Wrk(Targets.HaproxyForged, haproxy, forged.Select(t => RequestSpec.Get(Sanity.TasksPath, t)).ToList(), scripts, expectRejection: true));
+        }
+
+        // Everything at the top concurrency in one interleaved rotation; then scenario 1 at the other levels.
+        await measurer.RunRoundsAsync([.. rest, .. extra], [settings.Connections[0]], cancel);
+        if (rest.Count > 0 && settings.Connections.Count > 1)
+        {
+            await measurer.RunRoundsAsync(rest, settings.Connections.Skip(1).ToList(), cancel);
+        }
+
+        return mcpNote;
+    }
+
+    private async Task<string> MeasureTokensAsync(Measurer measurer, EdgeServer edge, EdgeTokens tokens, CancellationToken cancel)
+    {
+        if (!context.Settings.Runs(BenchSettings.TokenScenario))
+        {
+            return "Not run (`--scenarios` left it out).";
+        }
+
+        var scenario = new TokenScenario(edge, tokens, context.Settings.GrantWorkers);
+        Log($"token endpoint: {scenario.Workers} workers, each with its own refresh token family");
+        var targets = await scenario.PrepareAsync();
+        var before = measurer.Problems.Count;
+        await measurer.RunRoundsAsync(targets, [scenario.Workers], cancel);
+        if (measurer.Problems.Count > before && scenario.LastError is not null)
+        {
+            measurer.Problems.Add("token endpoint: " + scenario.LastError);
+        }
+
+        return $"In-process load client ({scenario.Workers} concurrent workers, closed loop) on the same cores as the edge; " +
+            "every refresh presents the newest refresh token of its family and must get a new pair back.";
+    }
+
+    private ServerProcess Track(ServerProcess server)
+    {
+        _servers.Add(server);
+        return server;
+    }
+
+    public async ValueTask StopAsync()
+    {
+        foreach (var server in Enumerable.Reverse(_servers))
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine("[bench] " + message);
+}

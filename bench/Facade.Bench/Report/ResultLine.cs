@@ -1,0 +1,38 @@
+using System.Globalization;
+using Facade.Bench.Scenarios;
+
+namespace Facade.Bench.Report;
+
+/// <summary>
+/// The last line of every run, for scripts: ratios of requests per second at the first concurrency level (64), the
+/// p99 latency the edge adds over plain YARP, refresh grants per second, and the edge's largest RSS.
+/// </summary>
+internal static class ResultLine
+{
+    public static string Render(Measurer measurer, int connections)
+    {
+        double? Rps(string target) => measurer.Find(target, connections)?.Rps;
+        double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
+
+        var facade = measurer.Find(Targets.Facade, connections);
+        var yarp = measurer.Find(Targets.Yarp, connections);
+        var refresh = measurer.Measurements.Where(m => m.Target == TokenScenario.RefreshTarget).ToList();
+        var edgeRuns = measurer.Measurements.Where(m => m.Server == Targets.Facade).ToList();
+
+        var fields = new (string Name, string Value)[]
+        {
+            ("facade_vs_yarp", Format(Ratio(Rps(Targets.Facade), Rps(Targets.Yarp)), "0.00")),
+            ("facade_vs_nginx", Format(Ratio(Rps(Targets.Facade), Rps(Targets.Nginx)), "0.00")),
+            ("facade_vs_haproxy_jwt", Format(Ratio(Rps(Targets.Facade), Rps(Targets.Haproxy)), "0.00")),
+            ("p99_added_ms", Format(facade is not null && yarp is not null ? facade.P99Ms - yarp.P99Ms : null, "0.00")),
+            ("mcp_vs_rest", Format(Ratio(Rps(Targets.FacadeMcp), Rps(Targets.Facade)), "0.00")),
+            ("refresh_per_s", Format(refresh.Count > 0 ? Summary.Median(refresh.Select(m => m.Load.Rps)) : null, "0")),
+            ("forged_vs_yarp", Format(Ratio(Rps(Targets.FacadeForged), Rps(Targets.Yarp)), "0.00")),
+            ("edge_rss_mb", Format(edgeRuns.Count > 0 ? edgeRuns.Max(m => m.RssMiB) : null, "0")),
+        };
+        return "RESULT " + string.Join(' ', fields.Select(f => $"{f.Name}={f.Value}"));
+    }
+
+    private static string Format(double? value, string format) =>
+        value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+}

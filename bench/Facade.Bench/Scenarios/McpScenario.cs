@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Facade.Bench.Load;
+using Facade.Bench.Servers;
+
+namespace Facade.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 2: an MCP <c>tools/call</c> of a read tool, through the edge's <c>/mcp</c> route and the adapter to the
+/// same trivial backend. Streamable HTTP: initialize (keeping the session id, if any), pick a read-only tool that
+/// needs no arguments (or the one named with <c>--mcp-tool</c>), check one call, then hand wrk the exact request.
+/// When the adapter does not answer as expected, the scenario reports why instead of a number.
+/// </summary>
+internal static class McpScenario
+{
+    public const string Path = "/mcp";
+    private const string ProtocolVersion = "2025-06-18";
+
+    public static async Task<(Target? Target, string Note)> PrepareAsync(EdgeServer edge, ServerProcess adapter, string token, string? toolName,
+        string scriptFolder)
+    {
+        using var client = new HttpClient { BaseAddress = edge.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var headers = new Dictionary<string, string>
+        {
+            ["Authorization"] = "Bearer " + token,
+            ["Accept"] = "application/json, text/event-stream",
+            ["Content-Type"] = "application/json",
+        };
+
+        var (status, init, response) = await PostAsync(client, headers, Rpc(1, "initialize", new JsonObject
+        {
+            ["protocolVersion"] = ProtocolVersion,
+            ["capabilities"] = new JsonObject(),
+            ["clientInfo"] = new JsonObject { ["name"] = "facade-bench", ["version"] = "1.0" },
+        }));
+        if (init?["result"] is not JsonObject initialized)
+        {
+            return (null, $"n/a: the adapter does not answer MCP initialize through the edge yet ({status}: {Shorten(response)}).");
+        }
+
+        headers["MCP-Protocol-Version"] = initialized["protocolVersion"]?.GetValue<string>() ?? ProtocolVersion;
+        if (init["__session"]?.GetValue<string>() is { } session)
+        {
+            headers["Mcp-Session-Id"] = session;
+        }
+
+        await PostAsync(client, headers, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = "notifications/initialized" });
+        var (_, list, listText) = await PostAsync(client, headers, Rpc(2, "tools/list", new JsonObject()));
+        var tool = PickTool(list?["result"]?["tools"] as JsonArray, toolName);
+        if (tool is null)
+        {
+            return (null, $"n/a: no read-only tool without required arguments{(toolName is null ? "" : $" named '{toolName}'")} in tools/list ({Shorten(listText)}).");
+        }
+
+        var call = Rpc(3, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = new JsonObject() });
+        var (callStatus, result, callText) = await PostAsync(client, headers, call);
+        if (result?["result"] is not JsonObject called || called["isError"]?.GetValue<bool>() == true)
+        {
+            return (null, $"n/a: tools/call {tool} failed ({callStatus}: {Shorten(callText)}).");
+        }
+
+        var request = new RequestSpec("POST", Path, headers, call.ToJsonString());
+        var target = Target.Wrk(Targets.FacadeMcp, edge.Process, [request], scriptFolder) with { Companion = adapter };
+        return (target, $"`tools/call` of `{tool}` (read-only, no arguments) via the edge's `/mcp` route → adapter (stateless streamable HTTP) → backend `GET /api/tasks`.");
+    }
+
+    private static string? PickTool(JsonArray? tools, string? wanted)
+    {
+        var candidates = (tools ?? []).OfType<JsonObject>()
+            .Where(t => t["inputSchema"]?["required"] is not JsonArray { Count: > 0 })
+            .ToList();
+        if (wanted is not null)
+        {
+            return candidates.Any(t => t["name"]?.GetValue<string>() == wanted) ? wanted : null;
+        }
+
+        return candidates
+            .OrderByDescending(t => t["annotations"]?["readOnlyHint"]?.GetValue<bool>() == true)
+            .ThenByDescending(t => t["name"]?.GetValue<string>().Contains("task", StringComparison.OrdinalIgnoreCase) == true)
+            .Where(t => t["annotations"]?["readOnlyHint"]?.GetValue<bool>() == true || t["name"]?.GetValue<string>().StartsWith("list", StringComparison.OrdinalIgnoreCase) == true)
+            .Select(t => t["name"]?.GetValue<string>())
+            .FirstOrDefault();
+    }
+
+    private static JsonObject Rpc(int id, string method, JsonObject parameters) =>
+        new() { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
+
+    /// <summary>Posts one JSON-RPC message; the answer may be JSON or a one-event SSE stream. The session id rides along as <c>__session</c>.</summary>
+    private static async Task<(int Status, JsonNode? Json, string Text)> PostAsync(HttpClient client, Dictionary<string, string> headers, JsonObject message)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path.TrimStart('/'))
+        {
+            Content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        foreach (var (name, value) in headers.Where(h => h.Key is not "Content-Type"))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        try
+        {
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
+                ? text.Split('\n').Where(l => l.StartsWith("data:", StringComparison.Ordinal)).Select(l => l[5..].Trim()).LastOrDefault()
+                : text;
+            JsonNode? node = null;
+            try
+            {
+                node = string.IsNullOrWhiteSpace(json) ? null : JsonNode.Parse(json);
+            }
+            catch (JsonException)
+            {
+            }
+
+            if (node is JsonObject obj && response.Headers.TryGetValues("Mcp-Session-Id", out var sessions))
+            {
+                obj["__session"] = sessions.First();
+            }
+
+            return ((int)response.StatusCode, node, text);
+        }
+        catch (HttpRequestException exception)
+        {
+            return (0, null, exception.Message);
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 160 ? text : text[..160] + "…";
+}

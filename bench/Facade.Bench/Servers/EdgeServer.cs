@@ -1,0 +1,104 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Facade.Bench.Servers;
+
+/// <summary>
+/// Facade's edge as it runs in production: Production environment, certificates from files, SQLite data folder, a
+/// local user created with the admin command, the shipped appsettings.json (logging, ledger, rate limits), and a routes
+/// file with the same route shape as yarp.json pointing at the benchmark backend.
+/// </summary>
+internal sealed class EdgeServer
+{
+    public const string UserName = "bench";
+    public const string Password = "bench-password-123";
+    public const string TasksScope = "tasks:read";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private EdgeServer(ServerProcess process, string signingPublicKey)
+    {
+        Process = process;
+        SigningPublicKeyPem = signingPublicKey;
+    }
+
+    public ServerProcess Process { get; }
+
+    /// <summary>Issuer and canonical resource (<c>aud</c>) of its tokens.</summary>
+    public string PublicUrl => Process.BaseUrl.AbsoluteUri;
+
+    public string SigningPublicKeyPem { get; }
+
+    public static async Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter)
+    {
+        var url = Ports.Loopback(Ports.Free());
+        var folder = context.Folder("edge");
+
+        // Routes, keys and data in separate folders, as a deployment would: the routes file is watched for changes
+        // (recursively, by its folder), and a database in that folder would wake the watcher on every write.
+        var keys = context.Folder("edge/keys");
+        var signing = Certificates.Create(keys, "signing", X509KeyUsageFlags.DigitalSignature);
+        var encryption = Certificates.Create(keys, "encryption", X509KeyUsageFlags.KeyEncipherment);
+        var routes = Path.Combine(context.Folder("edge/config"), "yarp.json");
+        await File.WriteAllTextAsync(routes, RoutesFile(backend, mcpAdapter));
+
+        string[] settings =
+        [
+            "--environment=Production",
+            $"--Facade:PublicUrl={url.AbsoluteUri}",
+            $"--Facade:DataDirectory={Path.Combine(folder, "data")}",
+        ];
+        var proxyFolder = Path.Combine(context.Root, "proxy");
+        var dll = context.Dll("proxy", "Facade.Proxy");
+        var (exit, output) = await Exec.RunAsync("dotnet", [dll, "users", "add", UserName, "--password-stdin", .. settings],
+            stdin: Password, workingDirectory: proxyFolder, environment: BenchContext.DotnetEnvironment());
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"Creating the benchmark user failed ({exit}): {output}");
+        }
+
+        var process = ServerProcess.Start("facade", url, "dotnet",
+        [
+            dll, "--urls", Peers.Origin(url), .. settings,
+            $"--Facade:Keys:SigningCertificates:0:Path={signing.Pfx}",
+            $"--Facade:Keys:EncryptionCertificates:0:Path={encryption.Pfx}",
+            $"--Facade:Edge:RoutesFile={routes}",
+            .. context.Settings.EdgeArgs,
+        ], proxyFolder, context.Logs, BenchContext.DotnetEnvironment());
+        return new EdgeServer(await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem);
+    }
+
+    /// <summary>The shipped route shape (yarp.json): scope metadata on the REST route, /mcp to the adapter, forward mode.</summary>
+    private static string RoutesFile(Uri backend, Uri mcpAdapter)
+    {
+        var routes = new JsonObject
+        {
+            ["tasks-read"] = new JsonObject
+            {
+                ["ClusterId"] = "legacy",
+                ["Match"] = new JsonObject { ["Path"] = "/api/tasks/{**rest}", ["Methods"] = new JsonArray("GET", "HEAD") },
+                ["Metadata"] = new JsonObject { ["Facade.Scopes"] = TasksScope },
+            },
+            ["mcp"] = new JsonObject
+            {
+                ["ClusterId"] = "mcp-adapter",
+                ["Match"] = new JsonObject { ["Path"] = "/mcp/{**rest}" },
+            },
+        };
+        var clusters = new JsonObject
+        {
+            ["legacy"] = Cluster(backend, "00:00:30"),
+            ["mcp-adapter"] = Cluster(mcpAdapter, "00:02:00"),
+        };
+        var file = new JsonObject { ["ReverseProxy"] = new JsonObject { ["Routes"] = routes, ["Clusters"] = clusters } };
+        return file.ToJsonString(Indented);
+    }
+
+    private static JsonObject Cluster(Uri address, string activityTimeout) => new()
+    {
+        ["Destinations"] = new JsonObject { ["primary"] = new JsonObject { ["Address"] = address.AbsoluteUri } },
+        ["HttpRequest"] = new JsonObject { ["ActivityTimeout"] = activityTimeout },
+        ["Metadata"] = new JsonObject { ["Facade.UpstreamToken"] = "forward" },
+    };
+}
