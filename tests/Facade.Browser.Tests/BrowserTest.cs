@@ -24,7 +24,8 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     /// <summary>The client_name <see cref="OAuthTestClient.RegisterAsync"/> registers.</summary>
     protected const string ClientName = "Test client";
 
-    private const float TimeoutMs = 20_000;
+    // Generous: CI runs on a loaded 2-core machine; waits end as soon as the condition holds.
+    private const float TimeoutMs = 60_000;
 
     private IBrowserContext? _context;
 
@@ -120,9 +121,8 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     {
         var request = await Page.RunAndWaitForRequestAsync(action, r => Callback.IsCallback(r.Url));
 
-        // Then the browser is on the client's page. Wait for the commit and the content rather than the "load" state:
-        // the callback page can finish loading before the wait starts, and Playwright then sometimes misses it.
-        await Page.WaitForURLAsync(url => Callback.IsCallback(url), new() { WaitUntil = WaitUntilState.Commit });
+        // Then the browser is on the client's page. Poll for its content rather than waiting for a navigation event:
+        // the callback page can finish loading before a wait starts, and Playwright then sometimes misses it.
         await Assertions.Expect(Page.Locator("#callback")).ToHaveTextAsync(LoopbackCallback.Text);
         var query = QueryHelpers.ParseQuery(new Uri(request.Url).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
         return new ClientRedirect(request, query);

@@ -32,7 +32,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
         }
 
         PlaywrightDriver.EnsureReady();
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         try
         {

@@ -27,7 +27,14 @@ internal static class Bridge
             StandardErrorLines = stderr.Add,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });
-        return await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = TimeSpan.FromSeconds(90) }, cancellationToken: cancellationToken);
+        return await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            InitializationTimeout = TimeSpan.FromSeconds(90),
+
+            // The SDK first probes for the 2026-07-28 protocol and gives that probe 5 s by default; a child process
+            // starting on a loaded machine can take longer, and the fallback then trips over the late answer.
+            DiscoverProbeTimeout = TimeSpan.FromSeconds(90),
+        }, cancellationToken: cancellationToken);
     }
 
     /// <summary>Starts the bridge as a plain process (stdin, stdout and stderr redirected).</summary>

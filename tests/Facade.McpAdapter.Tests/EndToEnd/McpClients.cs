@@ -35,7 +35,9 @@ internal sealed class McpClients(FacadeStack stack)
                 AuthorizationCallbackHandler = AuthorizeAsync,
             },
         });
-        return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
+        // The SDK's first request is a protocol probe with a 5 s budget by default, and this client's OAuth sign-in
+        // (registration, login, consent) happens inside it: give it room on a loaded machine.
+        return await McpClient.CreateAsync(transport, new McpClientOptions { DiscoverProbeTimeout = TimeSpan.FromSeconds(90) }, cancellationToken: cancellationToken);
     }
 
     private async Task<AuthorizationResult?> AuthorizeAsync(AuthorizationCallbackContext context, CancellationToken cancellationToken)

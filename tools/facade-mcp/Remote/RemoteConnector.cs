@@ -43,6 +43,10 @@ internal static class RemoteConnector
             ClientInfo = new Implementation { Name = "facade-mcp", Title = "Facade MCP bridge", Version = Version },
             // Signing in happens inside the handshake and may wait for a person at a browser.
             InitializationTimeout = options.Token is null ? options.AuthorizationTimeout + TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(60),
+
+            // The SDK's first request probes for the newest protocol with a 5 s budget by default; the browser sign-in
+            // runs inside that request, so the probe gets the whole initialization budget.
+            DiscoverProbeTimeout = options.Token is null ? options.AuthorizationTimeout + TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(60),
             Handlers = new McpClientHandlers { NotificationHandlers = relay.Handlers },
         };
 
