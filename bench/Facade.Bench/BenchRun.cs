@@ -141,7 +141,7 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
             return "Not run (`--scenarios` left it out).";
         }
 
-        var scenario = new TokenScenario(edge, tokens, context.Settings.GrantWorkers);
+        var scenario = new TokenScenario(edge, tokens, context.Settings.GrantWorkers, context.Settings.Warmup);
         Log($"token endpoint: {scenario.Workers} workers, each with its own refresh token family");
         var targets = await scenario.PrepareAsync();
         var before = measurer.Problems.Count;

@@ -66,8 +66,9 @@ internal sealed class Measurer(BenchSettings settings, IReadOnlyList<ServerProce
     {
         if (_warmed.Add(target.Name))
         {
-            Console.Error.WriteLine($"[bench] warm-up   {target.Name} ({settings.Warmup.TotalSeconds:0.#} s, {connections} connections)");
-            var warmup = await target.Run(connections, settings.Warmup);
+            var length = target.Warmup ?? settings.Warmup;
+            Console.Error.WriteLine($"[bench] warm-up   {target.Name} ({length.TotalSeconds:0.#} s, {connections} connections)");
+            var warmup = await target.Run(connections, length);
             Check(target, connections, "warm-up", warmup);
         }
 

@@ -13,6 +13,9 @@ internal sealed record Target(string Name, ServerProcess Server, Func<int, TimeS
 {
     public ServerProcess? Companion { get; init; }
 
+    /// <summary>Longer warm-up than the default, for targets that run much more code (the token endpoint).</summary>
+    public TimeSpan? Warmup { get; init; }
+
     public static Target Wrk(string name, ServerProcess server, IReadOnlyList<RequestSpec> requests, string scriptFolder, bool expectRejection = false) =>
         new(name, server, (connections, duration) => Load.Wrk.RunAsync(server.BaseUrl, requests, connections, duration, scriptFolder), expectRejection);
 }
