@@ -9,8 +9,10 @@ namespace Facade.McpAdapter.Auth;
 /// <summary>
 /// The adapter is a resource server in its own right: it validates the forwarded JWT itself against the edge's
 /// JWKS (signature, typ at+jwt, issuer, audience, lifetime), so it stays safe even when reached around the edge.
+/// A validated token is remembered for a short while (<see cref="AdapterTokenCache"/>) instead of being
+/// signature-checked on every MCP call.
 /// </summary>
-internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter, AdapterTokenCache cache) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
@@ -39,6 +41,21 @@ internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter) : 
         };
         options.Events = new JwtBearerEvents
         {
+            OnMessageReceived = context =>
+            {
+                if (cache.TryGet(context.Request, out var principal))
+                {
+                    context.Principal = principal;
+                    context.Success();
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                cache.Remember(context.SecurityToken, context.Principal);
+                return Task.CompletedTask;
+            },
             OnChallenge = async context =>
             {
                 context.HandleResponse();

@@ -22,6 +22,10 @@ public sealed class AdapterOptions
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a validated token is remembered at most (never past its expiry); zero turns the cache off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Largest JSON-RPC request body accepted.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 1024 * 1024;

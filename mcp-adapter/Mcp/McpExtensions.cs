@@ -4,6 +4,7 @@ using Facade.McpAdapter.Catalog;
 using Facade.McpAdapter.Hosting;
 using Facade.McpAdapter.Mcp;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 
@@ -26,6 +27,8 @@ internal static class McpExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AdapterAuthentication>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AdapterTokenCache>();
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<OriginGuard>();
         builder.Services.AddSingleton<McpGate>();

@@ -1,6 +1,4 @@
 using Facade.Proxy.Edge;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
@@ -20,8 +18,8 @@ internal static class EdgeExtensions
         var routesFile = RoutesFile(builder);
         builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: true);
 
-        builder.Services.AddAuthentication().AddJwtBearer(EdgeAuthentication.Scheme, _ => { });
-        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, EdgeAuthentication>();
+        builder.Services.AddSingleton<EdgeTokenValidator>();
+        builder.Services.AddSingleton<IdentityHeaderFilter>();
         builder.Services.AddSingleton<EdgeMiddleware>();
 
         builder.Services.AddReverseProxy()

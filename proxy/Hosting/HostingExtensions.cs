@@ -1,4 +1,5 @@
 using Facade.Common;
+using Facade.Proxy.Edge;
 using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -32,15 +33,26 @@ internal static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseJsonExceptionHandler();
-        // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
-        app.UseJsonStatusCodePages(http => http.GetOpenIddictServerResponse() is { Error: { } error } response
-            ? (error, response.ErrorDescription)
-            : null);
 
-        // Explicit, so that OpenIddict (which runs inside authentication) sees the exception handler and status code
-        // pages above and its errors come out as JSON too.
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Proxied requests are authenticated by the edge step itself (EdgeMiddleware); running the site's
+        // authentication for them would only ask OpenIddict and the cookie handler about a request that is not theirs.
+        app.UseWhen(context => !ProxiedRequests.IsProxied(context), site =>
+        {
+            // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
+            site.UseJsonStatusCodePages(http => http.GetOpenIddictServerResponse() is { Error: { } error } response
+                ? (error, response.ErrorDescription)
+                : null);
+
+            // Explicit, so that OpenIddict (which runs inside authentication) sees the exception handler and status code
+            // pages above and its errors come out as JSON too.
+            site.UseAuthentication();
+            site.UseAuthorization();
+        });
+
+        // WebApplication adds UseAuthentication/UseAuthorization in front of everything unless the app's own builder
+        // records that it called them; calls inside a UseWhen branch are recorded on the branch's copy only.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         return app;
     }
 }

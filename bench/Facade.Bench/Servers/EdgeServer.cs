@@ -64,12 +64,15 @@ internal sealed class EdgeServer
             $"--Facade:Keys:SigningCertificates:0:Path={signing.Pfx}",
             $"--Facade:Keys:EncryptionCertificates:0:Path={encryption.Pfx}",
             $"--Facade:Edge:RoutesFile={routes}",
+
+            // The shipped per-caller limiter stays on every route; its window is raised so one benchmark token is not throttled.
+            "--Facade:RateLimits:Policies:per-caller:PermitLimit=10000000",
             .. context.Settings.EdgeArgs,
         ], proxyFolder, context.Logs, BenchContext.DotnetEnvironment());
         return new EdgeServer(await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem);
     }
 
-    /// <summary>The shipped route shape (yarp.json): scope metadata on the REST route, /mcp to the adapter, forward mode.</summary>
+    /// <summary>The shipped route shape (yarp.json): scope metadata and the per-caller rate limit, /mcp to the adapter, forward mode.</summary>
     private static string RoutesFile(Uri backend, Uri mcpAdapter)
     {
         var routes = new JsonObject
@@ -79,11 +82,13 @@ internal sealed class EdgeServer
                 ["ClusterId"] = "legacy",
                 ["Match"] = new JsonObject { ["Path"] = "/api/tasks/{**rest}", ["Methods"] = new JsonArray("GET", "HEAD") },
                 ["Metadata"] = new JsonObject { ["Facade.Scopes"] = TasksScope },
+                ["RateLimiterPolicy"] = "per-caller",
             },
             ["mcp"] = new JsonObject
             {
                 ["ClusterId"] = "mcp-adapter",
                 ["Match"] = new JsonObject { ["Path"] = "/mcp/{**rest}" },
+                ["RateLimiterPolicy"] = "per-caller",
             },
         };
         var clusters = new JsonObject

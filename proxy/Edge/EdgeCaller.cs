@@ -1,0 +1,33 @@
+using System.Security.Claims;
+
+namespace Facade.Proxy.Edge;
+
+/// <summary>A validated access token as the edge remembers it: the principal, its ledger id and its scopes, parsed once.</summary>
+internal sealed class EdgeCaller
+{
+    private readonly string[] _scopes;
+
+    public EdgeCaller(ClaimsPrincipal principal, string jti)
+    {
+        Principal = principal;
+        Jti = jti;
+        _scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public ClaimsPrincipal Principal { get; }
+
+    public string Jti { get; }
+
+    public bool HasAll(IReadOnlyList<string> required)
+    {
+        for (var i = 0; i < required.Count; i++)
+        {
+            if (Array.IndexOf(_scopes, required[i]) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

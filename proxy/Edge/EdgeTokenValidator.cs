@@ -1,0 +1,189 @@
+using System.Security.Claims;
+using Facade.Common.Tokens;
+using Facade.Proxy.Hosting;
+using Facade.Proxy.Keys;
+using Facade.Proxy.Ledger;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Facade.Proxy.Edge;
+
+internal enum EdgeAuthStatus
+{
+    Valid,
+    Missing,
+    Invalid,
+    LedgerUnavailable,
+}
+
+internal readonly record struct EdgeAuthResult(EdgeAuthStatus Status, EdgeCaller? Caller = null);
+
+/// <summary>
+/// Authenticates proxied requests in-process against the authorization server's own keys (no JWKS round trip):
+/// RS256 signature, <c>typ at+jwt</c>, issuer, audience = canonical resource, lifetime, and the ledger. A token is
+/// signature-checked once and then remembered by its SHA-256 until it expires; every request, cached or not, asks
+/// the ledger's in-memory state whether the token was revoked, so a revocation applies on the next request.
+/// </summary>
+internal sealed class EdgeTokenValidator
+{
+    private const string BearerPrefix = "Bearer ";
+
+    // Headers are capped by Kestrel (32 KB); our tokens are ~1 KB. Anything far larger is not ours.
+    private const int MaxTokenLength = 16 * 1024;
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly ValidatedTokenCache<EdgeCaller> _cache;
+    private readonly HashSet<string> _keyIds;
+    private readonly TimeSpan _clockSkew;
+    private readonly bool _allowQueryToken;
+    private readonly TokenLedger _ledger;
+    private readonly TimeProvider _time;
+
+    // The issuer is known only once Kestrel has an address when Facade:PublicUrl is not configured.
+    private readonly Lazy<TokenValidationParameters> _parameters;
+
+    public EdgeTokenValidator(KeyRing keys, PublicUrl publicUrl, TokenLedger ledger, IOptions<EdgeOptions> edge, TimeProvider time)
+    {
+        _ledger = ledger;
+        _time = time;
+        _clockSkew = edge.Value.ClockSkew;
+        _allowQueryToken = edge.Value.AllowQueryStringToken;
+        _cache = new ValidatedTokenCache<EdgeCaller>(time);
+        _keyIds = keys.SigningKeys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
+        _parameters = new(() => new TokenValidationParameters
+        {
+            IssuerSigningKeys = keys.SigningKeys,
+            ValidIssuer = publicUrl.Issuer,
+            ValidAudience = publicUrl.Issuer,
+            ValidTypes = ["at+jwt"],
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = _clockSkew,
+            NameClaimType = "name",
+            RoleClaimType = "role",
+        });
+    }
+
+    /// <summary>Number of remembered validations (for tests and diagnostics).</summary>
+    public int CachedTokens => _cache.Count;
+
+    public ValueTask<EdgeAuthResult> AuthenticateAsync(HttpContext context)
+    {
+        if (!TryReadToken(context.Request, out var token))
+        {
+            return new(new EdgeAuthResult(EdgeAuthStatus.Missing));
+        }
+
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return new(new EdgeAuthResult(EdgeAuthStatus.Invalid));
+        }
+
+        var hash = TokenHash.Of(token.Span);
+        if (_cache.TryGet(hash, out var caller))
+        {
+            return CheckLedgerAsync(caller, context.RequestAborted);
+        }
+
+        return ValidateAsync(token.ToString(), hash, context.RequestAborted);
+    }
+
+    private async ValueTask<EdgeAuthResult> ValidateAsync(string token, TokenHash hash, CancellationToken cancellationToken)
+    {
+        if (!_handler.CanReadToken(token))
+        {
+            return new(EdgeAuthStatus.Invalid);
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return new(EdgeAuthStatus.Invalid);
+        }
+
+        if (!LooksLikeOurs(jwt))
+        {
+            return new(EdgeAuthStatus.Invalid);
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, _parameters.Value);
+        if (!result.IsValid || string.IsNullOrEmpty(jwt.Id))
+        {
+            return new(EdgeAuthStatus.Invalid);
+        }
+
+        var caller = new EdgeCaller(new ClaimsPrincipal(result.ClaimsIdentity), jwt.Id);
+        var checkedResult = await CheckLedgerAsync(caller, cancellationToken);
+        if (checkedResult.Status is EdgeAuthStatus.Valid)
+        {
+            _cache.Add(hash, caller, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew);
+        }
+
+        return checkedResult;
+    }
+
+    private async ValueTask<EdgeAuthResult> CheckLedgerAsync(EdgeCaller caller, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _ledger.IsActiveAsync(caller.Jti, cancellationToken)
+                ? new EdgeAuthResult(EdgeAuthStatus.Valid, caller)
+                : new EdgeAuthResult(EdgeAuthStatus.Invalid);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Fail closed: a token we cannot check is never accepted (503, not 401: the client did nothing wrong).
+            return new EdgeAuthResult(EdgeAuthStatus.LedgerUnavailable);
+        }
+    }
+
+    /// <summary>
+    /// The checks that need no cryptography, done first so junk, expired and foreign tokens never cost an RSA
+    /// verification. The full validation below repeats them; this is only a cheaper way to say no.
+    /// </summary>
+    private bool LooksLikeOurs(JsonWebToken jwt) =>
+        jwt.Alg == SecurityAlgorithms.RsaSha256
+        && jwt.Typ == "at+jwt"
+        && jwt.Kid is { } kid && _keyIds.Contains(kid)
+        && jwt.Issuer == _parameters.Value.ValidIssuer
+        && jwt.Audiences.Contains(_parameters.Value.ValidAudience, StringComparer.Ordinal)
+        && new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew > _time.GetUtcNow();
+
+    /// <summary>The bearer token, without copying it. Several Authorization headers count as a (bad) token sent.</summary>
+    private bool TryReadToken(HttpRequest request, out ReadOnlyMemory<char> token)
+    {
+        var authorization = request.Headers.Authorization;
+        token = default;
+        if (authorization.Count == 1)
+        {
+            var value = authorization[0]!;
+            if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            token = value.AsMemory(BearerPrefix.Length).Trim();
+            return true;
+        }
+
+        if (authorization.Count > 1)
+        {
+            return true;
+        }
+
+        if (_allowQueryToken && request.Query.TryGetValue("access_token", out var query))
+        {
+            token = query.Count == 1 ? query[0].AsMemory() : default;
+            return true;
+        }
+
+        return false;
+    }
+}
