@@ -63,6 +63,7 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForToken);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
+                server.AddEventHandler(TokenProtectionHandler.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -82,6 +83,13 @@ internal static class AuthorizationServerExtensions
                 foreach (var key in keys.EncryptionKeys)
                 {
                     server.EncryptionCredentials.Add(new EncryptingCredentials(key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+                }
+
+                // Refresh tokens and codes (TokenProtectionHandler); registered so OpenIddict can also read them back.
+                foreach (var protection in keys.TokenProtection)
+                {
+                    server.SigningCredentials.Add(protection.Signing);
+                    server.EncryptionCredentials.Add(protection.Encryption);
                 }
 
                 server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);

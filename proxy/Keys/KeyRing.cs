@@ -39,12 +39,20 @@ public sealed partial class KeyRing
             throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
                 ["Configure at least one certificate in both Facade:Keys:SigningCertificates and Facade:Keys:EncryptionCertificates."]);
         }
+
+        TokenProtection = EncryptionKeys.Select(TokenProtectionKeys.DeriveFrom).ToArray();
     }
 
     /// <summary>Every key that validates; which one signs is chosen by OpenIddict (see <see cref="KeyOptions"/>).</summary>
     public IReadOnlyList<SecurityKey> SigningKeys { get; }
 
     public IReadOnlyList<SecurityKey> EncryptionKeys { get; }
+
+    /// <summary>
+    /// Symmetric keys for refresh tokens and authorization codes, one set per encryption key, in the same order: the
+    /// first protects new tokens, all of them read tokens issued earlier.
+    /// </summary>
+    public IReadOnlyList<TokenProtectionKeys> TokenProtection { get; }
 
     private static SecurityKey LoadCertificate(CertificateReference reference)
     {

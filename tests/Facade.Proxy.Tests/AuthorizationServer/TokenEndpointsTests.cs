@@ -110,6 +110,37 @@ public sealed class TokenEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshTokens_UseSymmetricKeys_AccessTokens_StayRs256FromTheJwks()
+    {
+        // Refresh tokens are read back only by this server: AES key wrap + HMAC, no RSA private-key work per grant.
+        // Access tokens are checked by resource servers with the JWKS: RS256 with a published key, always.
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+
+        var refreshHeader = Header(token.RefreshToken!);
+        Assert.Equal("A256KW", refreshHeader.GetProperty("alg").GetString());
+        Assert.StartsWith("sym-", refreshHeader.GetProperty("kid").GetString(), StringComparison.Ordinal);
+
+        var jwks = await oauth.Api.GetFromJsonAsync<JsonElement>("oauth/jwks", ct);
+        var published = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
+        Assert.All(jwks.GetProperty("keys").EnumerateArray(), k => Assert.Equal("RSA", k.GetProperty("kty").GetString()));
+
+        var refreshed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+        foreach (var access in new[] { token.AccessToken!, refreshed.AccessToken! })
+        {
+            var header = Header(access);
+            Assert.Equal("RS256", header.GetProperty("alg").GetString());
+            Assert.Contains(header.GetProperty("kid").GetString(), published);
+        }
+
+        Assert.Equal("A256KW", Header(refreshed.RefreshToken!).GetProperty("alg").GetString());
+    }
+
+    private static JsonElement Header(string token) =>
+        JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(token[..token.IndexOf('.', StringComparison.Ordinal)])).RootElement;
+
+    [Fact]
     public async Task WithdrawingConsent_RevokesTheGrantsTokens()
     {
         var ct = TestContext.Current.CancellationToken;
