@@ -16,7 +16,8 @@ internal static class DataExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddDbContext<FacadeDbContext>((services, db) =>
+        // Pooled: a token grant opens several scopes (OpenIddict stores, Identity, the ledger); contexts are reused.
+        builder.Services.AddDbContextPool<FacadeDbContext>((services, db) =>
         {
             var options = services.GetRequiredService<IOptions<FacadeOptions>>().Value;
             var environment = services.GetRequiredService<IHostEnvironment>();
