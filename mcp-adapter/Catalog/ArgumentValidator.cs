@@ -10,7 +10,10 @@ namespace Facade.McpAdapter.Catalog;
 /// </summary>
 public static class ArgumentValidator
 {
-    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    // Valid arguments (the common case) are checked with the cheapest output format; only a failure is evaluated
+    // again with the detailed one that the error messages are made from.
+    private static readonly EvaluationOptions Quick = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
@@ -30,7 +33,12 @@ public static class ArgumentValidator
         EvaluationResults results;
         try
         {
-            results = tool.CompiledInputSchema.Evaluate(instance, Options);
+            if (tool.CompiledInputSchema.Evaluate(instance, Quick).IsValid)
+            {
+                return [];
+            }
+
+            results = tool.CompiledInputSchema.Evaluate(instance, Detailed);
         }
         catch (Exception ex) when (ex is JsonSchemaException or InvalidOperationException or ArgumentException or RefResolutionException)
         {

@@ -56,10 +56,13 @@ internal static class McpExtensions
     public static WebApplication MapMcpAdapter(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseMiddleware<OriginGuard>();
+        // Singletons, bound once: UseMiddleware<IMiddleware> would resolve them from the request's scope every time.
+        var origins = app.Services.GetRequiredService<OriginGuard>();
+        var gate = app.Services.GetRequiredService<McpGate>();
+        app.Use((context, next) => origins.InvokeAsync(context, next));
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<McpGate>();
+        app.Use((context, next) => gate.InvokeAsync(context, next));
         app.MapMcp("/mcp").RequireAuthorization();
         app.MapMcp("/agents/{agentId}/mcp").RequireAuthorization();
 
