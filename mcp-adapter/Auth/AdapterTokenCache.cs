@@ -11,7 +11,8 @@ namespace Facade.McpAdapter.Auth;
 /// Validated bearer tokens by SHA-256, so the JwtBearer handler checks a token's signature once rather than on every
 /// call. An entry lives until the token expires but at most <see cref="AdapterOptions.TokenCacheLifetime"/>: the
 /// adapter has no revocation feed of its own (the edge in front of it checks the ledger on every request), and the
-/// bound limits how long a key withdrawn from the JWKS keeps a token alive here.
+/// bound limits how long a key withdrawn from the JWKS keeps a token alive here. The cached principal is shared by
+/// every call with the same token: handlers read its claims and must never add to them.
 /// </summary>
 internal sealed class AdapterTokenCache(IOptions<AdapterOptions> adapter, TimeProvider time)
 {

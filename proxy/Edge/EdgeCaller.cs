@@ -2,7 +2,11 @@ using System.Security.Claims;
 
 namespace Facade.Proxy.Edge;
 
-/// <summary>A validated access token as the edge remembers it: the principal, its ledger id and its scopes, parsed once.</summary>
+/// <summary>
+/// A validated access token as the edge remembers it: the principal, its ledger id and its scopes, parsed once.
+/// One instance serves every request that presents the token, so its principal is read-only by convention: nothing
+/// in the proxy pipeline may add claims or identities to <c>HttpContext.User</c>.
+/// </summary>
 internal sealed class EdgeCaller
 {
     private readonly string[] _scopes;

@@ -103,8 +103,9 @@ internal sealed class EdgeTokenValidator
         {
             jwt = new JsonWebToken(token);
         }
-        catch (ArgumentException)
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException or System.Text.Json.JsonException or FormatException)
         {
+            // Whatever the parser makes of attacker-supplied bytes, a token it cannot read is simply not valid.
             return new(EdgeAuthStatus.Invalid);
         }
 
