@@ -22,8 +22,7 @@ public sealed class EdgeTokenCacheTests(NoClockSkewEdgeFixture edge) : IClassFix
     public async Task CachedToken_RevokedInTheLedger_IsRefusedOnTheNextRequest()
     {
         var token = TestTokens.AccessToken(edge.Host.Issuer, "tasks:read");
-        await edge.RecordAsync(token);
-        var signed = token.Sign(edge.SigningKey);
+        var signed = await IssueAsync(token);
         await AssertStatusAsync(signed, HttpStatusCode.OK);
         await AssertStatusAsync(signed, HttpStatusCode.OK);
         Assert.True(Validator.CachedTokens > 0, "The validated token was not remembered.");
@@ -54,9 +53,7 @@ public sealed class EdgeTokenCacheTests(NoClockSkewEdgeFixture edge) : IClassFix
     [Fact]
     public async Task CachedToken_WithAnyOtherSignature_IsValidatedAfresh_AndRefused()
     {
-        var token = TestTokens.AccessToken(edge.Host.Issuer, "tasks:read");
-        await edge.RecordAsync(token);
-        var signed = token.Sign(edge.SigningKey);
+        var signed = await IssueAsync(TestTokens.AccessToken(edge.Host.Issuer, "tasks:read"));
         await AssertStatusAsync(signed, HttpStatusCode.OK);
 
         var signedPart = signed[..signed.LastIndexOf('.')];
@@ -73,8 +70,7 @@ public sealed class EdgeTokenCacheTests(NoClockSkewEdgeFixture edge) : IClassFix
     {
         var now = DateTimeOffset.UtcNow;
         var token = TestTokens.AccessToken(edge.Host.Issuer, "tasks:read") with { IssuedAt = now, NotBefore = now, Expires = now.AddSeconds(3) };
-        await edge.RecordAsync(token);
-        var signed = token.Sign(edge.SigningKey);
+        var signed = await IssueAsync(token);
         await AssertStatusAsync(signed, HttpStatusCode.OK);
 
         await Task.Delay(token.Expires!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1200), TestContext.Current.CancellationToken);
@@ -85,11 +81,16 @@ public sealed class EdgeTokenCacheTests(NoClockSkewEdgeFixture edge) : IClassFix
     [Fact]
     public async Task CachedToken_WithoutTheRouteScope_IsStill403()
     {
-        var token = TestTokens.AccessToken(edge.Host.Issuer, "organizations:read");
+        var signed = await IssueAsync(TestTokens.AccessToken(edge.Host.Issuer, "organizations:read"));
+        await AssertStatusAsync(signed, HttpStatusCode.Forbidden);
+        await AssertStatusAsync(signed, HttpStatusCode.Forbidden);
+    }
+
+    /// <summary>A hand-made token in the ledger, signed with the real key: as if the authorization server had issued it.</summary>
+    private async Task<string> IssueAsync(TestToken token)
+    {
         await edge.RecordAsync(token);
-        var signed = token.Sign(edge.SigningKey);
-        await AssertStatusAsync(signed, HttpStatusCode.Forbidden);
-        await AssertStatusAsync(signed, HttpStatusCode.Forbidden);
+        return token.Sign(edge.SigningKey);
     }
 
     private async Task AssertStatusAsync(string token, HttpStatusCode expected)
