@@ -121,6 +121,50 @@ public sealed class EdgeRoutingTests
     private static string Flatten(Exception exception) =>
         exception.InnerException is null ? exception.Message : exception.Message + " | " + Flatten(exception.InnerException);
 
+    [Fact]
+    public async Task CatchAllRoute_NeverTakesOverTheAuthorizationServer()
+    {
+        // Proxied requests skip the site pipeline (OpenIddict, cookies); the edge's own paths must never count as
+        // proxied, whatever a route pattern matches.
+        var ct = TestContext.Current.CancellationToken;
+        using var legacy = LegacyApiServer.Start();
+        var routes = Path.Combine(Directory.CreateTempSubdirectory("facade-routes-").FullName, "yarp.json");
+        await File.WriteAllTextAsync(routes, $$"""
+            { "ReverseProxy": {
+                "Routes": { "everything": { "ClusterId": "legacy", "Match": { "Path": "/{**rest}" }, "Metadata": { "Facade.Auth": "anonymous" } } },
+                "Clusters": { "legacy": { "Destinations": { "primary": { "Address": "{{legacy.Url}}" } } } } } }
+            """, ct);
+        await using var host = FacadeHost.Start(settings: new Dictionary<string, string?> { ["Facade:Edge:RoutesFile"] = routes });
+        using var http = host.CreateHttpClient();
+
+        using (var discovery = await http.GetAsync(".well-known/openid-configuration", ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+            var metadata = await discovery.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal(host.Issuer, metadata.GetProperty("issuer").GetString());
+        }
+
+        using (var jwks = await http.GetAsync("oauth/jwks", ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
+            Assert.True((await jwks.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("keys").GetArrayLength() > 0);
+        }
+
+        using (var token = await http.PostAsync("oauth/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password" }), ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, token.StatusCode);
+            Assert.Equal("application/json", token.Content.Headers.ContentType?.MediaType);
+        }
+
+        // Everything else is the route's: the mock itself answers (its own 401 without a token).
+        using (var proxied = await http.GetAsync("api/organizations", ct))
+        {
+            Assert.Contains(legacy.Requests, r => r.Path == "/api/organizations");
+        }
+
+        Assert.DoesNotContain(legacy.Requests, r => r.Path.StartsWith("/oauth", StringComparison.Ordinal) || r.Path.StartsWith("/.well-known", StringComparison.Ordinal));
+    }
+
     private static string RoutesJson(string backend, string scope) => $$"""
         { "ReverseProxy": {
             "Routes": { "tasks": { "ClusterId": "legacy", "Match": { "Path": "/api/tasks/{**rest}" }, "Metadata": { "Facade.Scopes": "{{scope}}" } } },
