@@ -11,6 +11,7 @@ internal static class EdgeExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName)
+            .ValidateDataAnnotations()
             .Validate(o => o.IdentitySigningKey is null || o.IdentitySigningKey.Length >= 32,
                 "Facade:Edge:IdentitySigningKey must be at least 32 characters.")
             .ValidateOnStart();

@@ -20,6 +20,13 @@ public sealed class EdgeOptions
     /// <summary>HMAC key (at least 32 characters) that signs the identity headers of clusters in <c>identity</c> mode.</summary>
     public string? IdentitySigningKey { get; set; }
 
+    /// <summary>
+    /// How many validated tokens the edge remembers (each a few KB: the principal and its claims); past that, new
+    /// tokens are still validated, just not remembered. Zero turns the cache off.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
+    public int TokenCacheSize { get; set; } = 20_000;
+
     /// <summary>Tolerance for clock differences when checking token lifetimes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -49,7 +49,7 @@ internal sealed class EdgeTokenValidator
         _time = time;
         _clockSkew = edge.Value.ClockSkew;
         _allowQueryToken = edge.Value.AllowQueryStringToken;
-        _cache = new ValidatedTokenCache<EdgeCaller>(time);
+        _cache = new ValidatedTokenCache<EdgeCaller>(time, edge.Value.TokenCacheSize);
         _keyIds = keys.SigningKeys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
         _parameters = new(() => new TokenValidationParameters
         {

@@ -12,7 +12,7 @@ namespace Facade.Common.Tokens;
 public sealed class ValidatedTokenCache<TValue>(TimeProvider time, int capacity = ValidatedTokenCache<TValue>.DefaultCapacity)
     where TValue : class
 {
-    public const int DefaultCapacity = 100_000;
+    public const int DefaultCapacity = 20_000;
 
     private readonly ConcurrentDictionary<TokenHash, Entry> _entries = new();
     private int _sweeping;
