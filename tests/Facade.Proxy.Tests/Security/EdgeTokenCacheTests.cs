@@ -104,6 +104,28 @@ public sealed class EdgeTokenCacheTests(NoClockSkewEdgeFixture edge) : IClassFix
     }
 }
 
+/// <summary>With the cache turned off every request is validated in full, and nothing is remembered.</summary>
+public sealed class EdgeWithoutTokenCacheTests
+{
+    [Fact]
+    public async Task TokenCacheSizeZero_ValidatesEveryRequest_RemembersNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var legacy = Facade.Mocks.LegacyApi.LegacyApiServer.Start();
+        await using var host = FacadeHost.Start(legacy.Url, new Dictionary<string, string?> { ["Facade:Edge:TokenCacheSize"] = "0" });
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("tasks:read", cancellationToken: ct);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await EndToEnd.OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", token.AccessToken!, ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(0, host.Services.GetRequiredService<EdgeTokenValidator>().CachedTokens);
+    }
+}
+
 /// <summary>The edge with no clock skew allowance, so a token's expiry is exact.</summary>
 public sealed class NoClockSkewEdgeFixture : EdgeFixture
 {
