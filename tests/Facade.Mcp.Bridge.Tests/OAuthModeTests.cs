@@ -12,27 +12,11 @@ namespace Facade.Mcp.Bridge.Tests;
 /// redirect; the test plays the browser (login and consent on the real edge, then the redirect back to the bridge).
 /// Later processes reuse, refresh or forget the cached tokens.
 /// </summary>
-public sealed class OAuthModeTests : IAsyncLifetime
+public sealed class OAuthModeTests : BridgeStackTest
 {
-    private FacadeStack _stack = null!;
-    private string _work = null!;
+    private string CacheFile => Path.Combine(Work, "config", "tokens.json");
 
-    public ValueTask InitializeAsync()
-    {
-        _stack = FacadeStack.Start();
-        _work = Directory.CreateTempSubdirectory("facade-mcp-test-").FullName;
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
-
-    private string CacheFile => Path.Combine(_work, "config", "tokens.json");
-
-    private string CacheKey => _stack.McpUrl.AbsoluteUri.TrimEnd('/');
+    private string CacheKey => Stack.McpUrl.AbsoluteUri.TrimEnd('/');
 
     [Fact]
     public async Task BrowserSignIn_ThenCachedTokens_ThenRefresh_AcrossProcesses()
@@ -48,12 +32,12 @@ public sealed class OAuthModeTests : IAsyncLifetime
             Assert.True(created.IsError is not true, TokenModeTests.Text(created));
         }
 
-        Assert.Contains(_stack.Legacy.Requests, r => r.Method == "POST" && r.Body?.Contains("Signed in through the bridge", StringComparison.Ordinal) == true);
+        Assert.Contains(Stack.Legacy.Requests, r => r.Method == "POST" && r.Body?.Contains("Signed in through the bridge", StringComparison.Ordinal) == true);
         var signedIn = CachedEntry();
         var tokens = signedIn["tokens"]!;
         Assert.StartsWith("ey", (string?)tokens["accessToken"], StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty((string?)tokens["refreshToken"]));
-        Assert.Equal(_stack.Edge.Issuer, (string?)tokens["authorizationServer"]);
+        Assert.Equal(Stack.Edge.Issuer, (string?)tokens["authorizationServer"]);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(CacheFile));
@@ -99,7 +83,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
         await using (var login = Bridge.Start([.. Arguments(), "--login"]))
         {
             var authorizeUrl = (await login.Stderr.WaitForAsync(IsAuthorizeUrl, ct)).Trim();
-            using var browser = new OAuthTestClient(_stack.Edge.BaseUrl);
+            using var browser = new OAuthTestClient(Stack.Edge.BaseUrl);
             await CompleteInBrowserAsync(browser, authorizeUrl, ct);
             var (exitCode, stdout) = await login.WaitForExitAsync(ct, closeStdin: false);
             Assert.Equal(0, exitCode);
@@ -120,7 +104,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
         Assert.Null(document["servers"]![CacheKey]);
 
         // Revoked at the edge, not only forgotten: the access token is refused and the refresh token is dead.
-        using (var api = _stack.Edge.CreateHttpClient())
+        using (var api = Stack.Edge.CreateHttpClient())
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "api/tasks");
             request.Headers.Authorization = new("Bearer", (string)tokens["accessToken"]!);
@@ -128,7 +112,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        using (var oauth = new OAuthTestClient(_stack.Edge.BaseUrl))
+        using (var oauth = new OAuthTestClient(Stack.Edge.BaseUrl))
         {
             var client = new RegisteredClient((string)tokens["clientId"]!, (string?)tokens["clientSecret"], "unused");
             var refresh = await oauth.RefreshAsync(client, (string)tokens["refreshToken"]!, cancellationToken: ct);
@@ -160,7 +144,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
         var scopes = QueryHelpers.ParseQuery(new Uri(authorizeUrl).Query)["scope"].ToString().Split(' ');
         Assert.Equal(["offline_access", "tasks:read"], scopes.Order(StringComparer.Ordinal));
 
-        using var browser = new OAuthTestClient(_stack.Edge.BaseUrl) { AllowConsent = false };
+        using var browser = new OAuthTestClient(Stack.Edge.BaseUrl) { AllowConsent = false };
         var page = await CompleteInBrowserAsync(browser, authorizeUrl, ct);
         Assert.Contains("Sign-in failed", page, StringComparison.Ordinal);
 
@@ -176,7 +160,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
     {
         var connecting = Bridge.ConnectAsync(Arguments(), stderr, cancellationToken: ct);
         var authorizeUrl = (await stderr.WaitForAsync(IsAuthorizeUrl, ct)).Trim();
-        using var browser = new OAuthTestClient(_stack.Edge.BaseUrl);
+        using var browser = new OAuthTestClient(Stack.Edge.BaseUrl);
         var page = await CompleteInBrowserAsync(browser, authorizeUrl, ct);
         Assert.Contains("You can close this window", page, StringComparison.Ordinal);
         Assert.Contains("/account/consent", browser.VisitedPages);
@@ -197,7 +181,7 @@ public sealed class OAuthModeTests : IAsyncLifetime
     private static bool IsAuthorizeUrl(string line) =>
         line.StartsWith("  http", StringComparison.Ordinal) && line.Contains("/oauth/authorize?", StringComparison.Ordinal);
 
-    private string[] Arguments() => ["--url", _stack.McpUrl.AbsoluteUri, "--no-browser", "--token-cache", CacheFile];
+    private string[] Arguments() => ["--url", Stack.McpUrl.AbsoluteUri, "--no-browser", "--token-cache", CacheFile];
 
     private JsonNode CachedEntry() =>
         JsonNode.Parse(File.ReadAllText(CacheFile))!["servers"]![CacheKey] ?? throw new InvalidOperationException("No cache entry.");

@@ -10,25 +10,9 @@ namespace Facade.Mcp.Bridge.Tests;
 /// FACADE_TOKEN mode: the built bridge as a child process behind the SDK's stdio client, forwarding to the real edge,
 /// MCP adapter and legacy backend with a token obtained beforehand. OAuth never runs.
 /// </summary>
-public sealed class TokenModeTests : IAsyncLifetime
+public sealed class TokenModeTests : BridgeStackTest
 {
     private const string Scopes = "tasks:read tasks:write organizations:read";
-
-    private FacadeStack _stack = null!;
-    private string _work = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _stack = FacadeStack.Start();
-        _work = Directory.CreateTempSubdirectory("facade-mcp-test-").FullName;
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
 
     [Fact]
     public async Task FacadeToken_ToolsResourcesAndPrompts_AreForwardedToTheEdge()
@@ -52,7 +36,7 @@ public sealed class TokenModeTests : IAsyncLifetime
         Assert.Contains(id!, Text(listed), StringComparison.Ordinal);
 
         // The backend got the task, with the very token the bridge was given (edge and adapter forward it).
-        var post = Assert.Single(_stack.Legacy.Requests, r => r.Method == "POST" && r.Path == "/api/tasks");
+        var post = Assert.Single(Stack.Legacy.Requests, r => r.Method == "POST" && r.Path == "/api/tasks");
         Assert.Contains(title, post.Body, StringComparison.Ordinal);
         Assert.Equal($"Bearer {token}", post.Header("Authorization"));
 
@@ -81,8 +65,8 @@ public sealed class TokenModeTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var token = await TokenAsync("tasks:read organizations:read agents:invoke", ct);
-        var agentUrl = new Uri(_stack.Edge.BaseUrl, "agents/planner/mcp").AbsoluteUri;
-        await using var client = await Bridge.ConnectAsync(["--url", agentUrl, "--token-cache", Path.Combine(_work, "tokens.json")], new StderrLog(),
+        var agentUrl = new Uri(Stack.Edge.BaseUrl, "agents/planner/mcp").AbsoluteUri;
+        await using var client = await Bridge.ConnectAsync(["--url", agentUrl, "--token-cache", Path.Combine(Work, "tokens.json")], new StderrLog(),
             new Dictionary<string, string?> { ["FACADE_TOKEN"] = token }, ct);
 
         var tools = (await client.ListToolsAsync(cancellationToken: ct)).Select(t => t.Name).ToList();
@@ -90,7 +74,7 @@ public sealed class TokenModeTests : IAsyncLifetime
         Assert.DoesNotContain("create_task", tools);
         var open = await client.CallToolAsync("list_open_tasks", new Dictionary<string, object?> { ["limit"] = 5 }, cancellationToken: ct);
         Assert.True(open.IsError is not true, Text(open));
-        Assert.Contains(_stack.Legacy.Requests, r => r.Method == "GET" && r.Path == "/api/tasks");
+        Assert.Contains(Stack.Legacy.Requests, r => r.Method == "GET" && r.Path == "/api/tasks");
     }
 
     [Fact]
@@ -172,7 +156,7 @@ public sealed class TokenModeTests : IAsyncLifetime
 
         var listed = await client.CallToolAsync("list_tasks", new Dictionary<string, object?>(), cancellationToken: ct);
         Assert.True(listed.IsError is not true, Text(listed));
-        Assert.DoesNotContain(_stack.Legacy.Requests, r => r.Method == "POST");
+        Assert.DoesNotContain(Stack.Legacy.Requests, r => r.Method == "POST");
     }
 
     [Fact]
@@ -180,7 +164,7 @@ public sealed class TokenModeTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var nobody = McpAdapterHost.ReservePort();
-        await using var bridge = Bridge.Start(["--url", $"http://127.0.0.1:{nobody}/mcp", "--token-cache", Path.Combine(_work, "tokens.json")],
+        await using var bridge = Bridge.Start(["--url", $"http://127.0.0.1:{nobody}/mcp", "--token-cache", Path.Combine(Work, "tokens.json")],
             new Dictionary<string, string?> { ["FACADE_TOKEN"] = "whatever" });
 
         var (exitCode, stdout) = await bridge.WaitForExitAsync(ct, closeStdin: false);
@@ -190,11 +174,11 @@ public sealed class TokenModeTests : IAsyncLifetime
         Assert.Contains(bridge.Stderr.Lines, line => line.Contains("cannot reach the edge", StringComparison.Ordinal));
     }
 
-    private string[] Arguments() => ["--url", _stack.McpUrl.AbsoluteUri, "--token-cache", Path.Combine(_work, "tokens.json")];
+    private string[] Arguments() => ["--url", Stack.McpUrl.AbsoluteUri, "--token-cache", Path.Combine(Work, "tokens.json")];
 
     private async Task<string> TokenAsync(string scope, CancellationToken ct)
     {
-        using var oauth = new OAuthTestClient(_stack.Edge.BaseUrl);
+        using var oauth = new OAuthTestClient(Stack.Edge.BaseUrl);
         var (_, token) = await oauth.GetTokenAsync(scope, cancellationToken: ct);
         return token.AccessToken ?? throw new InvalidOperationException($"No token: {token.Json}");
     }
