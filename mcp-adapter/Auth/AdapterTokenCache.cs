@@ -16,21 +16,16 @@ namespace Facade.McpAdapter.Auth;
 /// </summary>
 internal sealed class AdapterTokenCache(IOptions<AdapterOptions> adapter, TimeProvider time)
 {
-    private const string BearerPrefix = "Bearer ";
-
     private readonly ValidatedTokenCache<ClaimsPrincipal> _cache = new(time);
 
     public bool TryGet(HttpRequest request, out ClaimsPrincipal principal)
     {
         principal = null!;
         var authorization = request.Headers.Authorization;
-        if (authorization.Count != 1 || !authorization[0]!.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var token = authorization[0].AsSpan(BearerPrefix.Length).Trim();
-        return token.Length > 0 && _cache.TryGet(TokenHash.Of(token), out principal!);
+        return authorization.Count == 1
+            && BearerToken.TryParse(authorization[0], out var token)
+            && token.Length > 0
+            && _cache.TryGet(TokenHash.Of(token.Span), out principal!);
     }
 
     public void Remember(SecurityToken token, ClaimsPrincipal? principal)

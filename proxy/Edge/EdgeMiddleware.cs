@@ -73,9 +73,7 @@ internal sealed partial class EdgeMiddleware(
 
     private string MetadataUrl(HttpContext context)
     {
-        var value = context.Request.Path.Value ?? "";
-        var end = value.IndexOf('/', 1);
-        var first = end < 0 ? value.TrimStart('/') : value[1..end];
+        var first = ProxiedRequests.FirstSegment(context.Request.Path).ToString();
         var prefix = edge.Value.ProtectedPrefixes.FirstOrDefault(p => string.Equals(p, first, StringComparison.OrdinalIgnoreCase));
         return BearerChallenge.ResourceMetadataUrl(publicUrl.Issuer, prefix);
     }

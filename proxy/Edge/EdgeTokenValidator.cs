@@ -27,8 +27,6 @@ internal readonly record struct EdgeAuthResult(EdgeAuthStatus Status, EdgeCaller
 /// </summary>
 internal sealed class EdgeTokenValidator
 {
-    private const string BearerPrefix = "Bearer ";
-
     // Headers are capped by Kestrel (32 KB); our tokens are ~1 KB. Anything far larger is not ours.
     private const int MaxTokenLength = 16 * 1024;
 
@@ -164,14 +162,7 @@ internal sealed class EdgeTokenValidator
         token = default;
         if (authorization.Count == 1)
         {
-            var value = authorization[0]!;
-            if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            token = value.AsMemory(BearerPrefix.Length).Trim();
-            return true;
+            return BearerToken.TryParse(authorization[0], out token);
         }
 
         if (authorization.Count > 1)

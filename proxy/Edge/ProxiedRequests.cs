@@ -25,9 +25,7 @@ internal static class ProxiedRequests
 
     public static bool IsOwnedPath(PathString path)
     {
-        var value = path.Value.AsSpan().TrimStart('/');
-        var end = value.IndexOf('/');
-        var first = end < 0 ? value : value[..end];
+        var first = FirstSegment(path);
         foreach (var owned in OwnedSegments)
         {
             if (first.Equals(owned, StringComparison.OrdinalIgnoreCase))
@@ -37,5 +35,13 @@ internal static class ProxiedRequests
         }
 
         return false;
+    }
+
+    /// <summary>The first segment of a path (<c>api</c> for <c>/api/tasks</c>), leading slashes ignored.</summary>
+    public static ReadOnlySpan<char> FirstSegment(PathString path)
+    {
+        var value = path.Value.AsSpan().TrimStart('/');
+        var end = value.IndexOf('/');
+        return end < 0 ? value : value[..end];
     }
 }

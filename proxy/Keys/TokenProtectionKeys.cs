@@ -25,9 +25,7 @@ public sealed class TokenProtectionKeys
 
     public static TokenProtectionKeys DeriveFrom(SecurityKey encryptionKey)
     {
-        using var rsa = PrivateKey(encryptionKey);
-        var secret = rsa.ExportParameters(includePrivateParameters: true).D
-            ?? throw new InvalidOperationException($"Encryption key '{encryptionKey.KeyId}' has no private exponent.");
+        var secret = PrivateExponent(encryptionKey);
         try
         {
             return new TokenProtectionKeys(Derive(secret, "facade token encryption v1"), Derive(secret, "facade token signing v1"));
@@ -47,17 +45,25 @@ public sealed class TokenProtectionKeys
         return new SymmetricSecurityKey(key) { KeyId = kid };
     }
 
-    private static RSA PrivateKey(SecurityKey key) => key switch
+    private static byte[] PrivateExponent(SecurityKey key)
     {
-        X509SecurityKey x509 => x509.Certificate.GetRSAPrivateKey(),
-        RsaSecurityKey { Rsa: { } rsa } => ExportableCopy(rsa),
-        _ => null,
-    } ?? throw new InvalidOperationException($"Encryption key '{key.KeyId}' is not an RSA key with a private part.");
+        switch (key)
+        {
+            case X509SecurityKey x509:
+                // A new RSA instance per call: ours to dispose.
+                using (var rsa = x509.Certificate.GetRSAPrivateKey())
+                {
+                    return rsa?.ExportParameters(includePrivateParameters: true).D ?? throw NoPrivateKey(key);
+                }
 
-    private static RSA ExportableCopy(RSA rsa)
-    {
-        var copy = RSA.Create();
-        copy.ImportParameters(rsa.ExportParameters(includePrivateParameters: true));
-        return copy;
+            case RsaSecurityKey { Rsa: { } rsa }:
+                return rsa.ExportParameters(includePrivateParameters: true).D ?? throw NoPrivateKey(key);
+
+            default:
+                throw NoPrivateKey(key);
+        }
     }
+
+    private static InvalidOperationException NoPrivateKey(SecurityKey key) =>
+        new($"Encryption key '{key.KeyId}' is not an RSA key with a private part.");
 }

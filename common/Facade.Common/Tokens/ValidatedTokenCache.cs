@@ -52,8 +52,6 @@ public sealed class ValidatedTokenCache<TValue>(TimeProvider time, int capacity 
         _entries[hash] = new Entry(value, expiresAt);
     }
 
-    public void Remove(TokenHash hash) => _entries.TryRemove(hash, out _);
-
     /// <summary>Forgets every entry matching <paramref name="predicate"/>, e.g. all tokens of a revoked grant.</summary>
     public void RemoveWhere(Func<TValue, bool> predicate)
     {
