@@ -72,17 +72,8 @@ public sealed class TokenEndpointTests(NoReuseLeewayFixture fixture) : IClassFix
     [InlineData("http://127.0.0.1:9/other")]
     [InlineData("http://127.0.0.1:9/callback/")]
     [InlineData("https://evil.example/callback")]
-    public async Task RedirectUriMismatch_IsInvalidGrant(string redirectUri)
-    {
-        var oauth = fixture.Browser;
-        var (client, code, pkce) = await AuthorizeAsync(oauth, "tasks:read");
-        var form = CodeForm(code, pkce.Verifier);
-        form["redirect_uri"] = redirectUri;
-
-        var result = await oauth.TokenRequestAsync(client, form, TestContext.Current.CancellationToken);
-
-        AssertTokenError(result, HttpStatusCode.BadRequest, "invalid_grant", code);
-    }
+    public Task RedirectUriMismatch_IsInvalidGrant(string redirectUri) =>
+        AssertCodeExchangeFailsAsync("redirect_uri", redirectUri, "invalid_grant");
 
     [Fact]
     public async Task CodeOfAnotherClient_IsInvalidGrant()
@@ -187,16 +178,20 @@ public sealed class TokenEndpointTests(NoReuseLeewayFixture fixture) : IClassFix
     [InlineData("https://evil.example/")]
     [InlineData("/api")]
     [InlineData("urn:example:api")]
-    public async Task ForeignResourceAtTokenEndpoint_IsInvalidTarget(string resource)
+    public Task ForeignResourceAtTokenEndpoint_IsInvalidTarget(string resource) =>
+        AssertCodeExchangeFailsAsync("resource", resource, "invalid_target");
+
+    /// <summary>A genuine code exchange with one form field replaced must fail with <paramref name="error"/>.</summary>
+    private async Task AssertCodeExchangeFailsAsync(string field, string value, string error)
     {
         var oauth = fixture.Browser;
         var (client, code, pkce) = await AuthorizeAsync(oauth, "tasks:read");
         var form = CodeForm(code, pkce.Verifier);
-        form["resource"] = resource;
+        form[field] = value;
 
         var result = await oauth.TokenRequestAsync(client, form, TestContext.Current.CancellationToken);
 
-        AssertTokenError(result, HttpStatusCode.BadRequest, "invalid_target", code);
+        AssertTokenError(result, HttpStatusCode.BadRequest, error, code);
     }
 
     [Fact]
