@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Net;
+using Facade.Common;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using Microsoft.AspNetCore;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Facade.Proxy.Registration;
@@ -27,7 +31,16 @@ internal sealed class ClientMetadataDocumentHandler(ClientMetadataDocuments docu
             return;
         }
 
-        var result = await documents.GetAsync(clientId!, context.CancellationToken);
+        var http = context.Transaction.GetHttpRequest()?.HttpContext;
+        var result = await documents.GetAsync(clientId!, http?.Connection.RemoteIpAddress ?? IPAddress.None, context.CancellationToken);
+        if (result.RetryAfter is { } retryAfter && http is not null)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            await JsonErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, "too_many_requests", result.Error);
+            context.HandleRequest();
+            return;
+        }
+
         if (result.Metadata is null)
         {
             context.Reject(OpenIddictConstants.Errors.InvalidClient, result.Error);

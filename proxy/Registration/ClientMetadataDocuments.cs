@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -9,16 +9,34 @@ namespace Facade.Proxy.Registration;
 
 /// <summary>
 /// Client ID Metadata Documents: a <c>client_id</c> that is an https URL names a JSON document the client hosts.
-/// It is fetched with size and time limits, no redirects and no internal addresses, validated, and cached.
+/// It is fetched with size and time limits, no redirects, no proxy and no internal or special-purpose addresses
+/// (<see cref="Facade.Common.Net.PublicOnlyHttpHandler"/>), validated, and kept in a bounded cache. Fetches are
+/// throttled per client address like <c>/oauth/register</c>, so the edge cannot be made to fetch (and register) an
+/// unbounded number of documents.
 /// </summary>
 public sealed partial class ClientMetadataDocuments(
     IHttpClientFactory clients,
-    IMemoryCache cache,
     IOptions<RegistrationOptions> options,
     IHostEnvironment environment,
-    ILogger<ClientMetadataDocuments> logger)
+    ILogger<ClientMetadataDocuments> logger) : IDisposable
 {
     public const string HttpClientName = "client-metadata-documents";
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions
+    {
+        SizeLimit = options.Value.MetadataDocumentCacheEntries,
+    });
+
+    private readonly PartitionedRateLimiter<IPAddress> _fetches = PartitionedRateLimiter.Create<IPAddress, IPAddress>(
+        address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.PermitsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>Documents held in the cache (bounded by <see cref="RegistrationOptions.MetadataDocumentCacheEntries"/>).</summary>
+    internal int CachedDocuments => _cache.Count;
 
     private bool AllowInsecure => options.Value.AllowInsecureMetadataDocuments && environment.IsDevelopment();
 
@@ -35,21 +53,38 @@ public sealed partial class ClientMetadataDocuments(
         && !uri.OriginalString.Contains("/../", StringComparison.Ordinal);
 
     /// <summary>The validated metadata, from cache or freshly fetched, or the reason it cannot be used.</summary>
-    public async Task<DocumentResult> GetAsync(string clientId, CancellationToken cancellationToken)
+    /// <param name="caller">The address of whoever made the request that needs the document (the throttle's key).</param>
+    public async Task<DocumentResult> GetAsync(string clientId, IPAddress caller, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue<DocumentResult>(CacheKey(clientId), out var cached) && cached is not null)
+        if (_cache.TryGetValue<DocumentResult>(clientId, out var cached) && cached is not null)
         {
             return cached with { Fresh = false };
+        }
+
+        using (var lease = _fetches.AttemptAcquire(caller))
+        {
+            if (!lease.IsAcquired)
+            {
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                return DocumentResult.Throttled(retryAfter);
+            }
         }
 
         var (result, maxAge) = await FetchAsync(clientId, cancellationToken);
         var lifetime = result.Metadata is null ? TimeSpan.FromSeconds(30) : maxAge ?? options.Value.MetadataDocumentCacheDuration;
         if (lifetime > TimeSpan.Zero)
         {
-            cache.Set(CacheKey(clientId), result, lifetime);
+            // A full cache refuses new entries (and compacts in the background); the document is then simply fetched again next time.
+            _cache.Set(clientId, result, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         }
 
         return result;
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _fetches.Dispose();
     }
 
     private async Task<(DocumentResult Result, TimeSpan? MaxAge)> FetchAsync(string clientId, CancellationToken cancellationToken)
@@ -140,71 +175,14 @@ public sealed partial class ClientMetadataDocuments(
                 : control.MaxAge is { } maxAge ? TimeSpan.FromSeconds(Math.Clamp(maxAge.TotalSeconds, 0, 86_400)) : null
             : null;
 
-    private static string CacheKey(string clientId) => "cimd:" + clientId;
-
-    /// <summary>
-    /// Connects only to public addresses, checked after DNS resolution so a name cannot be re-pointed at the internal
-    /// network between check and use. Development may allow loopback for local testing.
-    /// </summary>
-    internal static SocketsHttpHandler CreateHandler(bool allowInternal) => new()
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-            var allowed = addresses.Where(a => allowInternal || IsPublic(a)).ToArray();
-            if (allowed.Length == 0)
-            {
-                throw new HttpRequestException(HttpRequestError.ConnectionError, "The metadata document host resolves to no public address.");
-            }
-
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
-
-    internal static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-            || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal)
-        {
-            return false;
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return true;
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 10 || b[0] == 0 || b[0] >= 224
-            || (b[0] == 172 && b[1] is >= 16 and <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] is >= 64 and <= 127));
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching a client metadata document failed: {Reason}")]
     private static partial void LogFetchFailed(ILogger logger, string reason);
 }
 
-public sealed record DocumentResult(ClientMetadata? Metadata, string? Error, bool Fresh)
+public sealed record DocumentResult(ClientMetadata? Metadata, string? Error, bool Fresh, TimeSpan? RetryAfter = null)
 {
     public static DocumentResult Failed(string error) => new(null, error, Fresh: true);
+
+    public static DocumentResult Throttled(TimeSpan retryAfter) =>
+        new(null, "Too many client metadata documents fetched for this address; retry later.", Fresh: true, retryAfter);
 }

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Facade.Common;
+using Facade.Common.Net;
 using Facade.Proxy.Edge;
 using Facade.Proxy.Registration;
 using Microsoft.AspNetCore.RateLimiting;
@@ -23,14 +24,14 @@ internal static class RegistrationExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeededClientsOptions>, SeededClientsValidator>());
         builder.Services.AddHostedService<ClientSeeder>();
-        builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton<ClientMetadataDocuments>();
         builder.Services.AddHttpClient(ClientMetadataDocuments.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
                 var options = services.GetRequiredService<IOptions<RegistrationOptions>>().Value;
                 var environment = services.GetRequiredService<IHostEnvironment>();
-                return ClientMetadataDocuments.CreateHandler(options.AllowInsecureMetadataDocuments && environment.IsDevelopment());
+                return PublicOnlyHttpHandler.Create(
+                    allowInternal: options.AllowInsecureMetadataDocuments && environment.IsDevelopment(), connectTimeout: TimeSpan.FromSeconds(5));
             });
 
         builder.Services.AddOpenIddict().AddServer(server => server.AddEventHandler(ClientMetadataDocumentHandler.Descriptor));

@@ -11,7 +11,7 @@ public sealed class RegistrationOptions
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Registrations one client address may make per minute.</summary>
+    /// <summary>Registrations one client address may make per minute; also bounds its client metadata document fetches.</summary>
     [Range(1, 100_000)]
     public int PermitsPerMinute { get; set; } = 60;
 
@@ -25,6 +25,10 @@ public sealed class RegistrationOptions
     /// <summary>How long a fetched metadata document is trusted when its response names no max-age.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MetadataDocumentCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many fetched metadata documents (and failed fetches, for 30 s) are kept at most.</summary>
+    [Range(1, 1_000_000)]
+    public int MetadataDocumentCacheEntries { get; set; } = 1000;
 
     /// <summary>
     /// Allow http:// metadata document URLs and loopback or private addresses. Only for local testing: ignored

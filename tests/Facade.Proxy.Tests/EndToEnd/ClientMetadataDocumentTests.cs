@@ -5,6 +5,7 @@ using Facade.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Facade.Proxy.Tests.EndToEnd;
@@ -45,19 +46,39 @@ public sealed class ClientMetadataDocumentTests : IAsyncLifetime
         await _clientSite.StartAsync(TestContext.Current.CancellationToken);
         _clientSiteUrl = _clientSite.Urls.First();
 
-        _documents["good.json"] = url => JsonSerializer.Serialize(new
+        foreach (var name in new[] { "good.json", "a.json", "b.json", "c.json" })
         {
-            client_id = url,
-            client_name = "Metadata Document Client",
-            redirect_uris = new[] { RedirectUri },
-            grant_types = new[] { "authorization_code", "refresh_token" },
-            response_types = new[] { "code" },
-            token_endpoint_auth_method = "none",
-        });
+            _documents[name] = GoodDocument;
+        }
+
         _documents["mismatch.json"] = _ => JsonSerializer.Serialize(new { client_id = "https://someone-else.example/client.json", redirect_uris = new[] { RedirectUri } });
         _documents["secret.json"] = url => JsonSerializer.Serialize(new { client_id = url, redirect_uris = new[] { RedirectUri }, token_endpoint_auth_method = "client_secret_basic" });
         _documents["huge.json"] = url => JsonSerializer.Serialize(new { client_id = url, redirect_uris = new[] { RedirectUri }, padding = new string('x', 20_000) });
         _documents["notjson.json"] = _ => "<html>not json</html>";
+    }
+
+    private static string GoodDocument(string url) => JsonSerializer.Serialize(new
+    {
+        client_id = url,
+        client_name = "Metadata Document Client",
+        redirect_uris = new[] { RedirectUri },
+        grant_types = new[] { "authorization_code", "refresh_token" },
+        response_types = new[] { "code" },
+        token_endpoint_auth_method = "none",
+    });
+
+    private async Task RestartEdgeAsync(Dictionary<string, string?> settings)
+    {
+        await _host.DisposeAsync();
+        _host = FacadeHost.Start(_legacy.Url, settings);
+    }
+
+    /// <summary>An authorize request for a document client from a browser that is not signed in (no redirects followed).</summary>
+    private async Task<HttpResponseMessage> AuthorizeAnonymouslyAsync(string document, CancellationToken ct)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseUrl };
+        return await http.GetAsync(
+            OAuthTestClient.AuthorizeUrl($"{_clientSiteUrl}/{document}", RedirectUri, "tasks:read", Pkce.Create(), "s", _host.Issuer), ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -123,5 +144,46 @@ public sealed class ClientMetadataDocumentTests : IAsyncLifetime
 
         Assert.Null(query);
         Assert.Equal(HttpStatusCode.BadRequest, oauth.LastResponse!.Value.Status);
+    }
+
+    [Fact]
+    public async Task DocumentFetches_AreThrottledPerAddress_With429AndRetryAfter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await RestartEdgeAsync(new() { ["Facade:Registration:PermitsPerMinute"] = "2" });
+
+        using var first = await AuthorizeAnonymouslyAsync("a.json", ct);
+        using var second = await AuthorizeAnonymouslyAsync("b.json", ct);
+        Assert.Equal(HttpStatusCode.Found, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, second.StatusCode);
+
+        using var third = await AuthorizeAnonymouslyAsync("c.json", ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
+        var body = JsonDocument.Parse(await third.Content.ReadAsStringAsync(ct)).RootElement;
+        Assert.Equal("too_many_requests", body.GetProperty("error").GetString());
+        lock (_fetches)
+        {
+            Assert.False(_fetches.ContainsKey("c.json"), "a throttled document must not be fetched");
+        }
+
+        // A document already fetched is served from the cache and costs no permit.
+        using var again = await AuthorizeAnonymouslyAsync("a.json", ct);
+        Assert.Equal(HttpStatusCode.Found, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task DocumentCache_IsBounded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await RestartEdgeAsync(new() { ["Facade:Registration:MetadataDocumentCacheEntries"] = "2" });
+
+        foreach (var document in new[] { "a.json", "b.json", "c.json", "good.json", "missing.json" })
+        {
+            using var response = await AuthorizeAnonymouslyAsync(document, ct);
+        }
+
+        var documents = _host.Services.GetRequiredService<Facade.Proxy.Registration.ClientMetadataDocuments>();
+        Assert.InRange(documents.CachedDocuments, 1, 2);
     }
 }
