@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddFacadeHosting();
 builder.AddFacadeData();
-builder.AddSigningKeys();
+builder.AddKeys();
 builder.AddTokenLedger();
 builder.AddAccounts();
 builder.AddAuthorizationServer();

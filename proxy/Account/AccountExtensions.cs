@@ -1,6 +1,8 @@
 using Facade.Proxy.Account;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,8 +13,10 @@ internal static class AccountExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var accounts = builder.Configuration.GetSection(AccountOptions.SectionName).Get<AccountOptions>() ?? new AccountOptions();
-        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
+        builder.Services.AddOptions<AccountOptions>()
+            .BindConfiguration(AccountOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddIdentity<FacadeUser, IdentityRole>(options =>
             {
                 // Length over composition rules (NIST SP 800-63B).
@@ -21,8 +25,6 @@ internal static class AccountExtensions
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedAttempts;
-                options.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
                 options.User.RequireUniqueEmail = false;
 
                 // Federated users are named "upstream:<sub>"; subjects from other providers often contain '|'.
@@ -30,6 +32,12 @@ internal static class AccountExtensions
             })
             .AddEntityFrameworkStores<FacadeDbContext>()
             .AddDefaultTokenProviders();
+        builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
+        {
+            identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
+        });
+        builder.Services.TryAddScoped<UserGrantRevocation>();
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Facade.Proxy.Account;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -25,22 +26,29 @@ public static class AdminCommands
         add.SetAction((result, ct) => WithUsersAsync(args, users => AddAsync(users, result.GetValue(userName)!, ReadPassword(result.GetValue(passwordStdin), input),
             result.GetValue(displayName), result.GetValue(email), output)));
 
-        var setPassword = new Command("set-password", "Replace a user's password (and clear a lockout).") { userName, passwordStdin };
-        setPassword.SetAction((result, ct) => WithUsersAsync(args, users => SetPasswordAsync(users, result.GetValue(userName)!,
-            ReadPassword(result.GetValue(passwordStdin), input), output)));
+        var setPassword = new Command("set-password", "Replace a user's password, clear a lockout and end every earlier sign-in.") { userName, passwordStdin };
+        setPassword.SetAction((result, ct) => WithServicesAsync(args, services => SetPasswordAsync(services, result.GetValue(userName)!,
+            ReadPassword(result.GetValue(passwordStdin), input), output, ct)));
+
+        var lockUser = new Command("lock", "Lock a user out until unlocked and end every earlier sign-in.") { userName };
+        lockUser.SetAction((result, ct) => WithServicesAsync(args, services => LockAsync(services, result.GetValue(userName)!, output, ct)));
+
+        var unlockUser = new Command("unlock", "Let a locked user sign in again.") { userName };
+        unlockUser.SetAction((result, ct) => WithUsersAsync(args, users => UnlockAsync(users, result.GetValue(userName)!, output)));
 
         var list = new Command("list", "List local users.");
         list.SetAction((result, ct) => WithUsersAsync(args, async users =>
         {
             foreach (var user in await users.Users.OrderBy(u => u.UserName).ToListAsync(ct))
             {
-                await output.WriteLineAsync($"{user.UserName}\t{user.DisplayName}\t{user.Email}");
+                var locked = user.LockoutEnd > DateTimeOffset.UtcNow ? "\tlocked" : "";
+                await output.WriteLineAsync($"{user.UserName}\t{user.DisplayName}\t{user.Email}{locked}");
             }
 
             return 0;
         }));
 
-        var root = new RootCommand("Facade edge administration") { new Command("users", "Manage local users.") { add, setPassword, list } };
+        var root = new RootCommand("Facade edge administration") { new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, list } };
         return root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()).InvokeAsync();
     }
 
@@ -62,13 +70,23 @@ public static class AdminCommands
         return await ReportAsync(result, $"User '{userName}' created.", output);
     }
 
-    private static async Task<int> SetPasswordAsync(UserManager<FacadeUser> users, string userName, string? password, TextWriter output)
+    private static async Task<int> SetPasswordAsync(IServiceProvider services, string userName, string? password, TextWriter output, CancellationToken cancellationToken)
     {
+        var users = services.GetRequiredService<UserManager<FacadeUser>>();
         var user = await users.FindByNameAsync(userName);
         if (user is null || string.IsNullOrEmpty(password))
         {
             await output.WriteLineAsync(user is null ? $"No user '{userName}'." : "A password is required: pipe it in with --password-stdin.");
             return 2;
+        }
+
+        // Checked first: a password the validators refuse must not leave the user without one.
+        foreach (var validator in users.PasswordValidators)
+        {
+            if (await validator.ValidateAsync(users, user, password) is { Succeeded: false } refused)
+            {
+                return await ReportAsync(refused, "", output);
+            }
         }
 
         var result = await users.RemovePasswordAsync(user);
@@ -77,14 +95,61 @@ public static class AdminCommands
             result = await users.AddPasswordAsync(user, password);
         }
 
-        if (result.Succeeded)
+        if (!result.Succeeded)
         {
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
+            return await ReportAsync(result, "", output);
         }
 
-        return await ReportAsync(result, $"Password of '{userName}' replaced.", output);
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        var grants = await services.GetRequiredService<UserGrantRevocation>().RevokeAllAsync(user, cancellationToken);
+        await output.WriteLineAsync($"Password of '{userName}' replaced; {Grants(grants)} revoked, every earlier sign-in ended.");
+        return 0;
     }
+
+    private static async Task<int> LockAsync(IServiceProvider services, string userName, TextWriter output, CancellationToken cancellationToken)
+    {
+        var users = services.GetRequiredService<UserManager<FacadeUser>>();
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            await output.WriteLineAsync($"No user '{userName}'.");
+            return 2;
+        }
+
+        var result = await users.SetLockoutEnabledAsync(user, true);
+        if (result.Succeeded)
+        {
+            result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+        }
+
+        if (!result.Succeeded)
+        {
+            return await ReportAsync(result, "", output);
+        }
+
+        var grants = await services.GetRequiredService<UserGrantRevocation>().RevokeAllAsync(user, cancellationToken);
+        await output.WriteLineAsync($"User '{userName}' locked until unlocked; {Grants(grants)} revoked, every earlier sign-in ended.");
+        return 0;
+    }
+
+    private static async Task<int> UnlockAsync(UserManager<FacadeUser> users, string userName, TextWriter output)
+    {
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            await output.WriteLineAsync($"No user '{userName}'.");
+            return 2;
+        }
+
+        var result = await users.SetLockoutEndDateAsync(user, null);
+        if (result.Succeeded)
+        {
+            result = await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return await ReportAsync(result, $"User '{userName}' unlocked: they can sign in again (earlier sign-ins stay ended).", output);
+    }
+
+    private static string Grants(long count) => count == 1 ? "1 grant" : $"{count} grants";
 
     private static async Task<int> ReportAsync(IdentityResult result, string success, TextWriter output)
     {
@@ -92,17 +157,24 @@ public static class AdminCommands
         return result.Succeeded ? 0 : 1;
     }
 
-    /// <summary>Builds just enough of the edge (configuration, database, Identity) to manage users, migrating first.</summary>
-    private static async Task<int> WithUsersAsync(string[] args, Func<UserManager<FacadeUser>, Task<int>> action)
+    private static Task<int> WithUsersAsync(string[] args, Func<UserManager<FacadeUser>, Task<int>> action) =>
+        WithServicesAsync(args, services => action(services.GetRequiredService<UserManager<FacadeUser>>()));
+
+    /// <summary>
+    /// Builds just enough of the edge (configuration, database, Identity, OpenIddict's stores and the token ledger)
+    /// to manage users, migrating first.
+    /// </summary>
+    private static async Task<int> WithServicesAsync(string[] args, Func<IServiceProvider, Task<int>> action)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(IsHostArgument).ToArray() });
         builder.Logging.ClearProviders();
         builder.AddFacadeHosting();
         builder.AddFacadeData();
         builder.AddAccounts();
+        builder.AddGrantStores();
         await using var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FacadeDbContext>().Database.MigrateAsync();
-        return await action(scope.ServiceProvider.GetRequiredService<UserManager<FacadeUser>>());
+        return await action(scope.ServiceProvider);
     }
 }

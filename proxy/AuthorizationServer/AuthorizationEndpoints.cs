@@ -84,7 +84,7 @@ internal static class AuthorizationEndpoints
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    public static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] AuthorizeServices services)
+    public static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] AuthorizeServices services, RefreshTokenRedemption redemptions)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -94,15 +94,35 @@ internal static class AuthorizationEndpoints
         }
 
         var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        var subject = result.Principal?.GetClaim(Claims.Subject);
+        var grant = result.Principal ?? throw new InvalidOperationException("The validated grant has no principal.");
+        var subject = grant.GetClaim(Claims.Subject);
         var user = subject is null ? null : await services.Users.FindByIdAsync(subject);
-        if (user is null || !await services.SignIn.CanSignInAsync(user))
+
+        // A locked user, or one whose security stamp changed since the grant (new password, lock, sign-out
+        // everywhere), keeps nothing: stolen codes and refresh tokens die with the stamp.
+        if (user is null || !await services.SignIn.CanSignInAsync(user) || await services.Users.IsLockedOutAsync(user)
+            || !ClaimsFactory.HasCurrentSecurityStamp(grant, user))
         {
             return Forbid(Errors.InvalidGrant, "The user behind this grant can no longer sign in.");
         }
 
+        if (request.IsRefreshTokenGrantType())
+        {
+            var redemption = await redemptions.RedeemAsync(grant, http.RequestAborted);
+            switch (redemption.Outcome)
+            {
+                case RedemptionOutcome.Replay:
+                    http.Response.Headers.CacheControl = "no-store";
+                    http.Response.Headers.Pragma = "no-cache";
+                    return Results.Content(redemption.ReplayedResponse, "application/json;charset=UTF-8");
+
+                case RedemptionOutcome.Reused:
+                    return Forbid(Errors.InvalidGrant, "The refresh token has already been used.");
+            }
+        }
+
         // Keep OpenIddict's internal claims (scopes, authorization id, presenters) and refresh the user's own claims.
-        var identity = new ClaimsIdentity(result.Principal!.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        var identity = new ClaimsIdentity(grant.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         services.Claims.Refresh(identity, user);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

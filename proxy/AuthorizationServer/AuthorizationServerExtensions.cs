@@ -3,6 +3,7 @@ using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;
 using Facade.Proxy.Keys;
 using Facade.Proxy.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -24,12 +25,8 @@ internal static class AuthorizationServerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.AddGrantStores();
         builder.Services.AddOpenIddict()
-            .AddCore(core =>
-            {
-                core.UseEntityFrameworkCore().UseDbContext<FacadeDbContext>();
-                core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, LedgerTokenManager>();
-            })
             .AddServer(server =>
             {
                 server.SetAuthorizationEndpointUris("oauth/authorize")
@@ -49,6 +46,15 @@ internal static class AuthorizationServerExtensions
                 // Access tokens are plain signed JWTs (at+jwt, RS256) that resource servers validate with the JWKS.
                 server.DisableAccessTokenEncryption();
 
+                // Everything only this server reads back (authorization codes, refresh tokens) is protected with the
+                // ASP.NET Core Data Protection key ring: nodes sharing the key ring read each other's tokens. Access
+                // tokens stay JWTs; identity tokens always are.
+                server.UseDataProtection().PreferDefaultAccessTokenFormat();
+
+                // OpenIddict refuses to start without an encryption credential, though with the two choices above no
+                // token is ever encrypted with one: a throwaway in-memory key satisfies the check.
+                server.AddEphemeralEncryptionKey(SecurityAlgorithms.Aes256KW);
+
                 // RFC 8707 indicators name the edge or a path under it; ResourceIndicatorHandlers checks that instead
                 // of a fixed list, and every client may ask for them.
                 server.DisableResourceValidation();
@@ -62,8 +68,10 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForToken);
+                server.AddEventHandler(ResourceIndicatorHandlers.ForSignIn);
+                server.AddEventHandler(OfflineAccessHandler.Descriptor);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
-                server.AddEventHandler(TokenProtectionHandler.Descriptor);
+                server.AddEventHandler(RememberRefreshResponseHandler.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -78,18 +86,6 @@ internal static class AuthorizationServerExtensions
                 foreach (var key in keys.SigningKeys)
                 {
                     server.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
-                }
-
-                foreach (var key in keys.EncryptionKeys)
-                {
-                    server.EncryptionCredentials.Add(new EncryptingCredentials(key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
-                }
-
-                // Refresh tokens and codes (TokenProtectionHandler); registered so OpenIddict can also read them back.
-                foreach (var protection in keys.TokenProtection)
-                {
-                    server.SigningCredentials.Add(protection.Signing);
-                    server.EncryptionCredentials.Add(protection.Encryption);
                 }
 
                 server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
@@ -111,7 +107,24 @@ internal static class AuthorizationServerExtensions
                     || facade.Value.PublicUrl is { Scheme: "http", IsLoopback: true };
             });
 
-        builder.Services.AddSingleton<ClaimsFactory>();
+        builder.Services.TryAddSingleton<ClaimsFactory>();
+        builder.Services.TryAddSingleton<RefreshTokenRedemption>();
+        return builder;
+    }
+
+    /// <summary>
+    /// OpenIddict's stores (applications, authorizations, tokens) and the token ledger, without the server: all the
+    /// admin commands need to revoke a user's grants.
+    /// </summary>
+    public static IHostApplicationBuilder AddGrantStores(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenLedger();
+        builder.Services.AddOpenIddict().AddCore(core =>
+        {
+            core.UseEntityFrameworkCore().UseDbContext<FacadeDbContext>();
+            core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, LedgerTokenManager>();
+        });
         return builder;
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Facade.Proxy.Data;
-using Facade.Proxy.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -8,8 +7,14 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Facade.Proxy.AuthorizationServer;
 
 /// <summary>Builds the claims a user's tokens carry and decides which token each claim may go into.</summary>
-public sealed class ClaimsFactory(PublicUrl publicUrl)
+public sealed class ClaimsFactory
 {
+    /// <summary>
+    /// The user's security stamp when the grant was made. It has no destination, so it goes into no access or
+    /// identity token, only into what the server alone reads back (authorization codes and refresh tokens).
+    /// </summary>
+    public const string SecurityStampClaim = "AspNet.Identity.SecurityStamp";
+
     public ClaimsPrincipal Create(FacadeUser user, IEnumerable<string> scopes)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -27,12 +32,23 @@ public sealed class ClaimsFactory(PublicUrl publicUrl)
         identity.SetClaim(Claims.Subject, user.Id)
             .SetClaim(Claims.Name, user.DisplayName ?? user.UserName)
             .SetClaim(Claims.PreferredUsername, user.UserName)
-            .SetClaim(Claims.Email, user.Email);
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(SecurityStampClaim, user.SecurityStamp);
 
-        // One token for every surface: the audience is always the canonical resource, whatever path was indicated.
-        identity.SetResources(publicUrl.Issuer);
-        identity.SetAudiences(publicUrl.Issuer);
+        // The audience (canonical resource + indicated resources) is set at sign-in by ResourceIndicatorHandlers.
         identity.SetDestinations(claim => Destinations(claim, identity));
+    }
+
+    /// <summary>
+    /// True while the grant in <paramref name="principal"/> was made under the user's current security stamp: a
+    /// password change, a lock or a sign-out-everywhere changes the stamp and so ends every grant made before it.
+    /// </summary>
+    public static bool HasCurrentSecurityStamp(ClaimsPrincipal principal, FacadeUser user)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(user);
+        var stamp = principal.GetClaim(SecurityStampClaim);
+        return !string.IsNullOrEmpty(stamp) && string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> Destinations(Claim claim, ClaimsIdentity identity)
@@ -62,7 +78,7 @@ public sealed class ClaimsFactory(PublicUrl publicUrl)
 
                 yield break;
 
-            // Anything else (including Identity's security stamp, should it ever appear) goes into no token.
+            // Anything else, the security stamp included, goes into no token.
             default:
                 yield break;
         }

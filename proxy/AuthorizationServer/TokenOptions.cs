@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Facade.Proxy.AuthorizationServer;
 
-/// <summary><c>Facade:Tokens</c>: lifetimes and the refresh-token reuse leeway.</summary>
+/// <summary><c>Facade:Tokens</c>: lifetimes, the refresh-token reuse leeway and when refresh tokens are issued.</summary>
 public sealed class TokenOptions
 {
     public const string SectionName = "Facade:Tokens";
@@ -17,9 +17,17 @@ public sealed class TokenOptions
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How long a just-rotated refresh token may still be presented (parallel refreshes from one client).
-    /// Zero turns the leeway off; OpenIddict's own default is 30 s, ours is 5 s at most by default.
+    /// Zero (the default): a refresh token works once; presenting it again is reuse and revokes the whole grant.
+    /// Otherwise, how long after its first redemption a refresh token may be presented again (parallel refreshes from
+    /// one client): such a second redemption gets the first one's response again, never a second set of tokens.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
-    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Clients registered with the <c>refresh_token</c> grant get a refresh token (and <c>offline_access</c> in their
+    /// granted scopes) without asking for <c>offline_access</c>, as MCP clients expect. Clients without that grant
+    /// never get refresh tokens.
+    /// </summary>
+    public bool RefreshTokensWithoutOfflineAccess { get; set; } = true;
 }

@@ -1,10 +1,6 @@
 using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -25,12 +21,6 @@ internal static class DataExtensions
             db.UseOpenIddict();
         });
         builder.Services.TryAddSingleton<DataPaths>();
-
-        // Cookies and antiforgery tokens survive restarts: their keys live beside the database.
-        builder.Services.AddDataProtection().SetApplicationName("facade");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DataPaths>((keys, paths) => keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(paths.Directory, "dataprotection")), NullLoggerFactory.Instance));
         builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;
     }

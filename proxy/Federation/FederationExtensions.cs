@@ -26,13 +26,18 @@ internal static class FederationExtensions
             client.SetRedirectionEndpointUris("account/callback/upstream");
             client.UseAspNetCore().EnableRedirectionEndpointPassthrough();
             client.UseSystemNetHttp();
+
+            // State tokens (the round trip to the upstream provider) are protected with the Data Protection key ring,
+            // so a callback may land on any node sharing it. OpenIddict still insists on an encryption credential,
+            // which then encrypts nothing: a throwaway in-memory key.
+            client.UseDataProtection();
+            client.AddEphemeralEncryptionKey(SecurityAlgorithms.Aes256KW);
         });
 
         builder.Services.AddOptions<OpenIddictClientOptions>()
             .Configure<KeyRing, IOptions<UpstreamOptions>>((client, keys, upstream) =>
             {
                 client.SigningCredentials.Add(new SigningCredentials(keys.SigningKeys[0], SecurityAlgorithms.RsaSha256));
-                client.EncryptionCredentials.Add(new EncryptingCredentials(keys.EncryptionKeys[0], SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
                 if (!upstream.Value.IsConfigured)
                 {
                     return;

@@ -1,4 +1,8 @@
+using Facade.Proxy.Data;
 using Facade.Proxy.Keys;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -6,12 +10,26 @@ namespace Microsoft.Extensions.Hosting;
 
 internal static class KeyExtensions
 {
-    public static IHostApplicationBuilder AddSigningKeys(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The signing keys (certificates, or generated ones in Development) and the Data Protection key ring that
+    /// protects authorization codes, refresh tokens, cookies and antiforgery tokens across restarts and nodes.
+    /// </summary>
+    public static IHostApplicationBuilder AddKeys(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyOptions>, KeyOptionsValidator>());
         builder.Services.TryAddSingleton<KeyRing>();
+
+        builder.Services.AddDataProtection().SetApplicationName("facade");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataPaths, IOptions<KeyOptions>, ILoggerFactory>((keyRing, paths, keys, logging) =>
+                keyRing.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(DataProtectionDirectory(paths, keys.Value)), logging));
         return builder;
     }
+
+    private static string DataProtectionDirectory(DataPaths paths, KeyOptions keys) =>
+        string.IsNullOrWhiteSpace(keys.DataProtectionDirectory)
+            ? paths.File("dataprotection")
+            : Path.GetFullPath(keys.DataProtectionDirectory, paths.Directory);
 }

@@ -1,7 +1,7 @@
 namespace Facade.Proxy.Keys;
 
 /// <summary>
-/// <c>Facade:Keys</c>. Outside Development at least one signing and one encryption certificate are required.
+/// <c>Facade:Keys</c>. Outside Development at least one signing certificate is required.
 /// Rotation: add the new certificate beside the old one. The valid certificate that expires last signs (OpenIddict's
 /// rule; one not yet valid is published but not used); every listed certificate stays in the JWKS and keeps
 /// validating the tokens it signed. Remove the old one once its last access token has expired.
@@ -12,7 +12,12 @@ public sealed class KeyOptions
 
     public List<CertificateReference> SigningCertificates { get; set; } = [];
 
-    public List<CertificateReference> EncryptionCertificates { get; set; } = [];
+    /// <summary>
+    /// The ASP.NET Core Data Protection key ring: it protects authorization codes, refresh tokens and cookies, so
+    /// every node of a cluster needs the same one (a shared folder). Relative paths are under the data directory;
+    /// by default <c>&lt;DataDirectory&gt;/dataprotection</c>.
+    /// </summary>
+    public string? DataProtectionDirectory { get; set; }
 }
 
 public sealed class CertificateReference

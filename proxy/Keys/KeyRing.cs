@@ -7,7 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Facade.Proxy.Keys;
 
 /// <summary>
-/// The keys the authorization server signs and encrypts with, and that the edge validates against in-process.
+/// The keys the authorization server signs access and identity tokens with, and that the edge validates against
+/// in-process (codes and refresh tokens are protected with the Data Protection key ring instead).
 /// Development without configured certificates: RSA keys generated once into the data folder and reused after.
 /// </summary>
 public sealed partial class KeyRing
@@ -15,44 +16,26 @@ public sealed partial class KeyRing
     public KeyRing(IOptions<KeyOptions> options, DataPaths paths, IHostEnvironment environment, ILogger<KeyRing> logger)
     {
         var configured = options.Value;
-        if (configured.SigningCertificates.Count > 0 || configured.EncryptionCertificates.Count > 0)
+        if (configured.SigningCertificates.Count > 0)
         {
             SigningKeys = configured.SigningCertificates.Select(LoadCertificate).ToArray();
-            EncryptionKeys = configured.EncryptionCertificates.Select(LoadCertificate).ToArray();
-            LogCertificates(logger, SigningKeys.Count, EncryptionKeys.Count);
+            LogCertificates(logger, SigningKeys.Count);
         }
         else if (environment.IsDevelopment())
         {
             var folder = Path.Combine(paths.Directory, "keys");
             SigningKeys = [LoadOrCreateRsa(Path.Combine(folder, "signing.pem"), "signing")];
-            EncryptionKeys = [LoadOrCreateRsa(Path.Combine(folder, "encryption.pem"), "encryption")];
             LogDevelopmentKeys(logger, folder);
         }
         else
         {
             throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
-                ["Facade:Keys:SigningCertificates and Facade:Keys:EncryptionCertificates are required outside Development."]);
+                ["Facade:Keys:SigningCertificates is required outside Development."]);
         }
-
-        if (SigningKeys.Count == 0 || EncryptionKeys.Count == 0)
-        {
-            throw new OptionsValidationException(KeyOptions.SectionName, typeof(KeyOptions),
-                ["Configure at least one certificate in both Facade:Keys:SigningCertificates and Facade:Keys:EncryptionCertificates."]);
-        }
-
-        TokenProtection = EncryptionKeys.Select(TokenProtectionKeys.DeriveFrom).ToArray();
     }
 
     /// <summary>Every key that validates; which one signs is chosen by OpenIddict (see <see cref="KeyOptions"/>).</summary>
     public IReadOnlyList<SecurityKey> SigningKeys { get; }
-
-    public IReadOnlyList<SecurityKey> EncryptionKeys { get; }
-
-    /// <summary>
-    /// Symmetric keys for refresh tokens and authorization codes, one set per encryption key, in the same order: the
-    /// first protects new tokens, all of them read tokens issued earlier.
-    /// </summary>
-    public IReadOnlyList<TokenProtectionKeys> TokenProtection { get; }
 
     private static SecurityKey LoadCertificate(CertificateReference reference)
     {
@@ -99,8 +82,8 @@ public sealed partial class KeyRing
         return new RsaSecurityKey(rsa) { KeyId = $"{purpose}-{kid}" };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Signing} signing and {Encryption} encryption certificate(s)")]
-    private static partial void LogCertificates(ILogger logger, int signing, int encryption);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Signing} signing certificate(s)")]
+    private static partial void LogCertificates(ILogger logger, int signing);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Development keys in {Folder}")]
     private static partial void LogDevelopmentKeys(ILogger logger, string folder);

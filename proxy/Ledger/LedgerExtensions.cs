@@ -8,6 +8,10 @@ internal static class LedgerExtensions
     public static IHostApplicationBuilder AddTokenLedger(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<LedgerOptions>()
+            .BindConfiguration(LedgerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.TryAddSingleton<TokenLedger>();
         return builder;
     }

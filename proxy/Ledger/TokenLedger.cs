@@ -1,16 +1,20 @@
 using System.Collections.Concurrent;
 using Facade.Proxy.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Ledger;
 
 /// <summary>
 /// The token ledger. Every issued access token's jti is recorded; the edge asks <see cref="IsActiveAsync"/> on each
-/// request. Answers are cached in memory until the token expires and flipped at once when a token is revoked, so a
-/// revocation takes effect on the next request without a database read per request.
+/// request. Answers are remembered in memory and flipped at once when this process revokes a token, so such a
+/// revocation takes effect on the next request without a database read per request. Another process (the admin
+/// commands, another edge node) revokes in the database only: a remembered "active" is therefore read again once it
+/// is older than <see cref="LedgerOptions.RevocationCheckInterval"/>; a remembered "revoked" is final.
 /// </summary>
-public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, IOptions<LedgerOptions> options)
 {
+    private readonly TimeSpan _recheck = options.Value.RevocationCheckInterval;
     private const int PruneThreshold = 100_000;
     private readonly ConcurrentDictionary<string, CachedState> _cache = new(StringComparer.Ordinal);
 
@@ -32,7 +36,7 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(jti, out var cached))
+        if (_cache.TryGetValue(jti, out var cached) && (cached.Revoked || now - cached.CheckedAt < _recheck))
         {
             return !cached.Revoked && cached.ExpiresAt > now;
         }
@@ -85,7 +89,7 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
         // Flip the cache first: a request racing with this update must already see the token as revoked.
         foreach (var token in affected)
         {
-            _cache[token.Jti] = new CachedState(token.ExpiresAt, Revoked: true);
+            _cache[token.Jti] = new CachedState(token.ExpiresAt, Revoked: true, now);
         }
 
         var jtis = affected.Select(t => t.Jti).ToList();
@@ -96,9 +100,9 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
 
     private void Remember(string jti, DateTimeOffset expiresAt, bool revoked)
     {
+        var now = time.GetUtcNow();
         if (_cache.Count >= PruneThreshold)
         {
-            var now = time.GetUtcNow();
             foreach (var (key, state) in _cache)
             {
                 if (state.ExpiresAt <= now)
@@ -109,8 +113,9 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time)
         }
 
         // Never let a late "active" answer overwrite a revocation that already happened.
-        _cache.AddOrUpdate(jti, new CachedState(expiresAt, revoked), (_, existing) => existing.Revoked ? existing : new CachedState(expiresAt, revoked));
+        _cache.AddOrUpdate(jti, new CachedState(expiresAt, revoked, now), (_, existing) => existing.Revoked ? existing : new CachedState(expiresAt, revoked, now));
     }
 
-    private readonly record struct CachedState(DateTimeOffset ExpiresAt, bool Revoked);
+    /// <param name="CheckedAt">When the state was last read from (or written to) the database by this process.</param>
+    private readonly record struct CachedState(DateTimeOffset ExpiresAt, bool Revoked, DateTimeOffset CheckedAt);
 }

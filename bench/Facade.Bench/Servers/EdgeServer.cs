@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace Facade.Bench.Servers;
 
 /// <summary>
-/// Facade's edge as it runs in production: Production environment, certificates from files, SQLite data folder, a
+/// Facade's edge as it runs in production: Production environment, a signing certificate from a file, the Data
+/// Protection key ring (codes, refresh tokens) in the keys folder, SQLite data folder, a
 /// local user created with the admin command, the shipped appsettings.json (logging, ledger, rate limits), and a routes
 /// file with the same route shape as yarp.json pointing at the benchmark backend.
 /// </summary>
@@ -39,7 +40,6 @@ internal sealed class EdgeServer
         // (recursively, by its folder), and a database in that folder would wake the watcher on every write.
         var keys = context.Folder("edge/keys");
         var signing = Certificates.Create(keys, "signing", X509KeyUsageFlags.DigitalSignature);
-        var encryption = Certificates.Create(keys, "encryption", X509KeyUsageFlags.KeyEncipherment);
         var routes = Path.Combine(context.Folder("edge/config"), "yarp.json");
         await File.WriteAllTextAsync(routes, RoutesFile(backend, mcpAdapter));
 
@@ -62,7 +62,7 @@ internal sealed class EdgeServer
         [
             dll, "--urls", Peers.Origin(url), .. settings,
             $"--Facade:Keys:SigningCertificates:0:Path={signing.Pfx}",
-            $"--Facade:Keys:EncryptionCertificates:0:Path={encryption.Pfx}",
+            $"--Facade:Keys:DataProtectionDirectory={Path.Combine(keys, "data-protection")}",
             $"--Facade:Edge:RoutesFile={routes}",
 
             // The shipped per-caller limiter stays on every route; its window is raised so one benchmark token is not throttled.

@@ -46,6 +46,11 @@ public sealed class McpOAuthFlowTests : IAsyncLifetime
         // The backend saw the caller's own token, forwarded by the edge and then by the adapter.
         var backendCall = Assert.Single(_stack.Legacy.Requests, r => r.Method == "POST" && r.Path == "/api/tasks");
         Assert.StartsWith("Bearer ey", backendCall.Header("Authorization"), StringComparison.Ordinal);
+
+        // The SDK indicated the /mcp resource (RFC 8707): the token names it after the canonical resource, and both
+        // the edge and the adapter accepted it.
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(backendCall.Header("Authorization")!["Bearer ".Length..]);
+        Assert.Equal([_stack.Edge.Issuer, _stack.McpUrl.AbsoluteUri], token.Audiences);
     }
 
     [Fact]

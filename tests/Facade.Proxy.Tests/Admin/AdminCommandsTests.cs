@@ -42,4 +42,74 @@ public sealed class AdminCommandsTests
         Assert.Contains(message, output.ToString());
         Directory.Delete(data, recursive: true);
     }
+
+    [Fact]
+    public async Task UsersLock_KeepsTheUserOut_UntilUsersUnlock()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        Assert.Equal(0, (await RunAsync(data, "add", "carol", "correct horse battery staple\n")).Exit);
+        await using var host = FacadeHost.Start(dataDirectory: data);
+
+        var (locked, lockOutput) = await RunAsync(data, "lock", "carol");
+
+        Assert.Equal(0, locked);
+        Assert.Equal("User 'carol' locked until unlocked; 0 grants revoked, every earlier sign-in ended.", lockOutput.Trim());
+        Assert.Contains("carol\t\t\tlocked", (await RunAsync(data, "list", null)).Output);
+        using (var refused = new OAuthTestClient(host.BaseUrl) { UserName = "carol", Password = "correct horse battery staple" })
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => refused.GetTokenAsync("openid", cancellationToken: ct));
+            Assert.Contains("Too many failed attempts", refused.LastResponse?.Body);
+        }
+
+        var (unlocked, unlockOutput) = await RunAsync(data, "unlock", "carol");
+
+        Assert.Equal(0, unlocked);
+        Assert.Equal("User 'carol' unlocked: they can sign in again (earlier sign-ins stay ended).", unlockOutput.Trim());
+        using var oauth = new OAuthTestClient(host.BaseUrl) { UserName = "carol", Password = "correct horse battery staple" };
+        var (_, token) = await oauth.GetTokenAsync("openid", cancellationToken: ct);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+    }
+
+    [Theory]
+    [InlineData("lock")]
+    [InlineData("unlock")]
+    [InlineData("set-password")]
+    public async Task Users_UnknownUser_FailsWithExitCode2(string command)
+    {
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+
+        var (exit, output) = await RunAsync(data, command, "nobody", "some long password\n");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("No user 'nobody'.", output.Trim());
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task UsersSetPassword_RefusedByTheRules_KeepsTheOldPassword()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        Assert.Equal(0, (await RunAsync(data, "add", "dave", "correct horse battery staple\n")).Exit);
+
+        var (exit, output) = await RunAsync(data, "set-password", "dave", "short\n");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Passwords must be at least 8 characters", output);
+        await using var host = FacadeHost.Start(dataDirectory: data);
+        using var oauth = new OAuthTestClient(host.BaseUrl) { UserName = "dave", Password = "correct horse battery staple" };
+        var (_, token) = await oauth.GetTokenAsync("openid", cancellationToken: ct);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string data, string command, string? user, string stdin = "")
+    {
+        var output = new StringWriter();
+        string[] args = user is null
+            ? ["users", command]
+            : ["users", command, user, .. command is "add" or "set-password" ? ["--password-stdin"] : Array.Empty<string>()];
+        var exit = await AdminCommands.RunAsync([.. args, "--environment=Development", $"--Facade:DataDirectory={data}"], new StringReader(stdin), output);
+        return (exit, output.ToString());
+    }
 }

@@ -110,17 +110,17 @@ public sealed class TokenEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RefreshTokens_UseSymmetricKeys_AccessTokens_StayRs256FromTheJwks()
+    public async Task RefreshTokens_AreDataProtectionTokens_AccessTokens_StayRs256FromTheJwks()
     {
-        // Refresh tokens are read back only by this server: AES key wrap + HMAC, no RSA private-key work per grant.
+        // Refresh tokens are read back only by this server: Data Protection's key ring, no RSA work, no JWT at all.
         // Access tokens are checked by resource servers with the JWKS: RS256 with a published key, always.
         var ct = TestContext.Current.CancellationToken;
         using var oauth = new OAuthTestClient(_host.BaseUrl);
         var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
 
-        var refreshHeader = Header(token.RefreshToken!);
-        Assert.Equal("A256KW", refreshHeader.GetProperty("alg").GetString());
-        Assert.StartsWith("sym-", refreshHeader.GetProperty("kid").GetString(), StringComparison.Ordinal);
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        Assert.False(handler.CanReadToken(token.RefreshToken), "The refresh token is a JWT/JWE.");
+        Assert.DoesNotContain('.', token.RefreshToken!);
 
         var jwks = await oauth.Api.GetFromJsonAsync<JsonElement>("oauth/jwks", ct);
         var published = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
@@ -134,7 +134,7 @@ public sealed class TokenEndpointsTests : IAsyncLifetime
             Assert.Contains(header.GetProperty("kid").GetString(), published);
         }
 
-        Assert.Equal("A256KW", Header(refreshed.RefreshToken!).GetProperty("alg").GetString());
+        Assert.False(handler.CanReadToken(refreshed.RefreshToken));
     }
 
     private static JsonElement Header(string token) =>

@@ -79,7 +79,7 @@ public sealed class OAuthFlowTests : IAsyncLifetime
         var jwt = new JsonWebToken(token.AccessToken);
         Assert.Equal("at+jwt", jwt.Typ);
         Assert.Equal("RS256", jwt.Alg);
-        Assert.Equal([_host.Issuer], jwt.Audiences);
+        Assert.Equal([_host.Issuer, resource], jwt.Audiences); // the canonical resource first, then the indicated one (RFC 8707)
         Assert.Equal(issuer, jwt.Issuer);
         Assert.Equal(client.ClientId, jwt.GetPayloadValue<string>("client_id"));
         Assert.Contains("tasks:read", jwt.GetPayloadValue<string>("scope").Split(' '));

@@ -17,16 +17,37 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public void Production_SeedsNoDemoUser_AndNeedsExistingCertificateFiles()
+    public void Production_NeedsExistingCertificateFiles()
     {
         var settings = new Dictionary<string, string?>
         {
             ["Facade:PublicUrl"] = "https://facade.example/",
             ["Facade:Keys:SigningCertificates:0:Path"] = "/nonexistent/signing.pfx",
-            ["Facade:Keys:EncryptionCertificates:0:Path"] = "/nonexistent/encryption.pfx",
         };
         var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings, environment: "Production").Dispose());
         Assert.Contains("Facade:Keys:SigningCertificates:0:Path '/nonexistent/signing.pfx' does not exist", Flatten(error));
+    }
+
+    [Fact]
+    public async Task Production_StartsWithASigningCertificateAlone_AndSeedsNoDemoUser()
+    {
+        // Codes and refresh tokens use the Data Protection key ring (created in the data folder): no encryption
+        // certificate is asked for.
+        var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Facade:PublicUrl"] = "http://127.0.0.1:5998/",
+            ["Facade:Keys:SigningCertificates:0:Path"] = Keys.TestCertificates.CreatePfx(folder, "signing", TimeSpan.FromDays(30)),
+        };
+
+        await using (var host = FacadeHost.Start(settings: settings, environment: "Production"))
+        {
+            using var oauth = new OAuthTestClient(host.BaseUrl);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => oauth.GetTokenAsync("openid", resource: "http://127.0.0.1:5998/", cancellationToken: TestContext.Current.CancellationToken));
+            Assert.Contains("Invalid user name or password", oauth.LastResponse?.Body);
+        }
+
+        Directory.Delete(folder, recursive: true);
     }
 
     [Theory]
@@ -35,6 +56,9 @@ public sealed class StartupValidationTests
     [InlineData("Facade:Edge:IdentitySigningKey", "short", "IdentitySigningKey")]
     [InlineData("Facade:Edge:TokenCacheSize", "-1", "TokenCacheSize")]
     [InlineData("Facade:Upstream:Authority", "https://idp.example/", "Facade:Upstream:ClientId")]
+    [InlineData("Facade:Accounts:MaxFailedAttempts", "0", "MaxFailedAttempts")]
+    [InlineData("Facade:Accounts:LockoutDuration", "00:00:00", "LockoutDuration")]
+    [InlineData("Facade:Ledger:RevocationCheckInterval", "01:00:00", "RevocationCheckInterval")]
     public void Development_WithInvalidSettings_RefusesToStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

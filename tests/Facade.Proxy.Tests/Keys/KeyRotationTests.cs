@@ -1,18 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Facade.Mocks.LegacyApi;
 using Facade.Proxy.Tests.EndToEnd;
 using Facade.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
+using static Facade.Proxy.Tests.Keys.TestCertificates;
 
 namespace Facade.Proxy.Tests.Keys;
 
 /// <summary>
 /// Certificate rotation: a new signing certificate is added beside the old one; tokens signed by the old one keep
 /// working until it is removed, new tokens are signed by the new one, and the JWKS publishes both meanwhile.
+/// Refresh tokens are protected with the Data Protection key ring: they survive a restart that keeps the key ring,
+/// and an edge with another key ring cannot read them.
 /// </summary>
 public sealed class KeyRotationTests
 {
@@ -26,12 +27,11 @@ public sealed class KeyRotationTests
         var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
         var old = CreatePfx(folder, "old", TimeSpan.FromDays(30));
         var next = CreatePfx(folder, "new", TimeSpan.FromDays(365));
-        var encryption = CreatePfx(folder, "encryption", TimeSpan.FromDays(365));
         var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
         using var legacy = LegacyApiServer.Start();
 
         string oldToken;
-        await using (var first = Start(legacy, data, [old], encryption))
+        await using (var first = Start(legacy, data, [old]))
         {
             using var oauth = new OAuthTestClient(first.BaseUrl);
             var (_, token) = await oauth.GetTokenAsync("tasks:read", resource: PublicUrl, cancellationToken: ct);
@@ -39,7 +39,7 @@ public sealed class KeyRotationTests
             Assert.Equal(Thumbprint(old), new JsonWebToken(oldToken).Kid);
         }
 
-        await using (var rotated = Start(legacy, data, [old, next], encryption))
+        await using (var rotated = Start(legacy, data, [old, next]))
         {
             using var oauth = new OAuthTestClient(rotated.BaseUrl);
             using (var call = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", oldToken, ct))
@@ -53,7 +53,7 @@ public sealed class KeyRotationTests
             Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
         }
 
-        await using (var retired = Start(legacy, data, [next], encryption, keepData: false))
+        await using (var retired = Start(legacy, data, [next], keepData: false))
         {
             using var http = retired.CreateHttpClient();
             using var call = await OAuthFlowTests.Send(http, HttpMethod.Get, "api/tasks", oldToken, ct);
@@ -63,12 +63,54 @@ public sealed class KeyRotationTests
         Directory.Delete(folder, recursive: true);
     }
 
-    private static FacadeHost Start(LegacyApiServer legacy, string data, string[] signing, string encryption, bool keepData = true)
+    [Fact]
+    public async Task RefreshToken_IssuedBeforeARestart_WorksAfterIt_WithTheSameKeyRing_AndNotWithAnother()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
+        var signing = CreatePfx(folder, "signing", TimeSpan.FromDays(30));
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        var sharedKeyRing = Path.Combine(folder, "shared-key-ring");
+        using var legacy = LegacyApiServer.Start();
+
+        RegisteredClient client;
+        TokenResult token;
+        await using (var first = Start(legacy, data, [signing], dataProtection: sharedKeyRing))
+        {
+            using var oauth = new OAuthTestClient(first.BaseUrl);
+            (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", resource: PublicUrl, cancellationToken: ct);
+            Assert.NotNull(token.RefreshToken);
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(sharedKeyRing, "key-*.xml"));
+
+        // Same database and certificates, another key ring: the refresh token cannot be read, so it is invalid.
+        await using (var foreign = Start(legacy, data, [signing], dataProtection: Path.Combine(folder, "other-key-ring")))
+        {
+            using var oauth = new OAuthTestClient(foreign.BaseUrl);
+            var refused = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Equal("invalid_grant", refused.Error);
+        }
+
+        await using (var restarted = Start(legacy, data, [signing], dataProtection: sharedKeyRing, keepData: false))
+        {
+            using var oauth = new OAuthTestClient(restarted.BaseUrl);
+            var refreshed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+            Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+            using var call = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", refreshed.AccessToken!, ct);
+            Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static FacadeHost Start(LegacyApiServer legacy, string data, string[] signing, bool keepData = true, string? dataProtection = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Facade:PublicUrl"] = PublicUrl,
-            ["Facade:Keys:EncryptionCertificates:0:Path"] = encryption,
+            ["Facade:Keys:DataProtectionDirectory"] = dataProtection,
         };
         for (var i = 0; i < signing.Length; i++)
         {
@@ -79,18 +121,4 @@ public sealed class KeyRotationTests
         host.KeepData = keepData;
         return host;
     }
-
-    private static string CreatePfx(string folder, string name, TimeSpan lifetime)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN=facade-{name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.Add(lifetime));
-        var path = Path.Combine(folder, name + ".pfx");
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
-        return path;
-    }
-
-    private static string Thumbprint(string pfx) =>
-        X509CertificateLoader.LoadPkcs12FromFile(pfx, null).Thumbprint;
 }

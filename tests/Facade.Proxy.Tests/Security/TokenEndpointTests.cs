@@ -2,23 +2,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Facade.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Facade.Proxy.Tests.Security;
-
-/// <summary>An edge with the refresh-token reuse leeway turned off, so a reused refresh token is caught at once.</summary>
-public sealed class NoReuseLeewayFixture : EdgeFixture
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Facade:Tokens:RefreshTokenReuseLeeway"] = "00:00:00",
-    };
-}
 
 /// <summary>
 /// <c>/oauth/token</c> against stolen, replayed and malformed grants: every failure is a 4xx JSON OAuth error with
 /// <c>Cache-Control: no-store</c>, and a replayed code or refresh token also kills the tokens already issued from it.
+/// The edge runs with its default settings: no refresh-token reuse leeway.
 /// </summary>
-public sealed class TokenEndpointTests(NoReuseLeewayFixture fixture) : IClassFixture<NoReuseLeewayFixture>
+public sealed class TokenEndpointTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 {
     private const string RedirectUri = "http://127.0.0.1:9/callback";
 
@@ -151,7 +144,7 @@ public sealed class TokenEndpointTests(NoReuseLeewayFixture fixture) : IClassFix
         Assert.NotEqual(first.RefreshToken, second.RefreshToken);
         await AssertEdgeAsync(second.AccessToken!, HttpStatusCode.OK);
 
-        // The leeway is off: presenting the spent refresh token again is theft, whoever does it.
+        // No leeway by default: presenting the spent refresh token again is theft, whoever does it.
         var reuse = await oauth.RefreshAsync(client, first.RefreshToken!, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertTokenError(reuse, HttpStatusCode.BadRequest, "invalid_grant", first.RefreshToken!);
@@ -180,6 +173,33 @@ public sealed class TokenEndpointTests(NoReuseLeewayFixture fixture) : IClassFix
     [InlineData("urn:example:api")]
     public Task ForeignResourceAtTokenEndpoint_IsInvalidTarget(string resource) =>
         AssertCodeExchangeFailsAsync("resource", resource, "invalid_target");
+
+    [Fact]
+    public async Task AccessToken_CarriesTheCanonicalResourceFirst_ThenExactlyTheIndicatedOne()
+    {
+        var oauth = fixture.Browser;
+        var issuer = fixture.Host.Issuer;
+        var client = await oauth.RegisterAsync(RedirectUri, cancellationToken: TestContext.Current.CancellationToken);
+        var pkce = Pkce.Create();
+        var query = await oauth.FollowAuthorizeAsync(
+            OAuthTestClient.AuthorizeUrl(client.ClientId, RedirectUri, "tasks:read", pkce, "s", issuer + "mcp"), RedirectUri, TestContext.Current.CancellationToken);
+        Assert.True(query is not null && query.ContainsKey("code"), $"No code: {oauth.LastResponse}");
+
+        // No resource on the token request: the one indicated at the authorize endpoint (RFC 8707 §2.2).
+        var token = await oauth.TokenRequestAsync(client, CodeForm(query["code"], pkce.Verifier), TestContext.Current.CancellationToken);
+        Assert.Equal([issuer, issuer + "mcp"], new JsonWebToken(token.AccessToken).Audiences);
+        await AssertEdgeAsync(token.AccessToken!, HttpStatusCode.OK);
+
+        var same = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal([issuer, issuer + "mcp"], new JsonWebToken(same.AccessToken).Audiences);
+
+        var other = await oauth.RefreshAsync(client, same.RefreshToken!, issuer + "api", TestContext.Current.CancellationToken);
+        Assert.Equal([issuer, issuer + "api"], new JsonWebToken(other.AccessToken).Audiences);
+        await AssertEdgeAsync(other.AccessToken!, HttpStatusCode.OK);
+
+        var canonical = await oauth.RefreshAsync(client, other.RefreshToken!, issuer, TestContext.Current.CancellationToken);
+        Assert.Equal([issuer], new JsonWebToken(canonical.AccessToken).Audiences);
+    }
 
     /// <summary>A genuine code exchange with one form field replaced must fail with <paramref name="error"/>.</summary>
     private async Task AssertCodeExchangeFailsAsync(string field, string value, string error)

@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Facade.Proxy.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Facade.Proxy.AuthorizationServer;
+
+internal enum RedemptionOutcome
+{
+    /// <summary>This request redeems the refresh token: it gets a new pair.</summary>
+    First,
+
+    /// <summary>A second redemption within the reuse leeway: it gets the first redemption's response again.</summary>
+    Replay,
+
+    /// <summary>The token was already redeemed and nothing may be replayed: reuse, the grant is revoked.</summary>
+    Reused,
+}
+
+internal readonly record struct Redemption(RedemptionOutcome Outcome, string? ReplayedResponse = null);
+
+/// <summary>
+/// Makes each refresh token redeemable once, also under concurrent requests on several nodes: OpenIddict checks a
+/// token's status before the grant and marks it redeemed after, so two requests racing each other both pass; here
+/// one conditional update decides which of them redeems it. With a reuse leeway configured, the first redemption's
+/// response is kept (protected with Data Protection, on the spent token's own row, for the leeway only in effect:
+/// OpenIddict refuses the token once the leeway is over) and a second redemption within the leeway gets exactly that
+/// response, so a client retrying or refreshing in parallel never forks the grant into two families.
+/// </summary>
+internal sealed partial class RefreshTokenRedemption(
+    IServiceScopeFactory scopes,
+    IDataProtectionProvider dataProtection,
+    IOptions<TokenOptions> options,
+    TimeProvider time,
+    ILogger<RefreshTokenRedemption> logger)
+{
+    private const string ResponseProperty = "facade_first_response";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Decides what the token request presenting <paramref name="refreshToken"/> gets.</summary>
+    public async Task<Redemption> RedeemAsync(ClaimsPrincipal refreshToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refreshToken);
+        var tokenId = refreshToken.GetTokenId() ?? throw new InvalidOperationException("The refresh token has no token entry.");
+        if (await TryClaimAsync(tokenId, cancellationToken))
+        {
+            return new Redemption(RedemptionOutcome.First);
+        }
+
+        // OpenIddict lets an already redeemed token through only within the leeway; with none, this request lost a
+        // race against another redemption of the same token, which is reuse like any other.
+        var leeway = options.Value.RefreshTokenReuseLeeway;
+        if (leeway > TimeSpan.Zero && await WaitForFirstResponseAsync(tokenId, leeway, cancellationToken) is { } replayed)
+        {
+            return new Redemption(RedemptionOutcome.Replay, replayed);
+        }
+
+        await RevokeGrantAsync(refreshToken.GetAuthorizationId(), cancellationToken);
+        return new Redemption(RedemptionOutcome.Reused);
+    }
+
+    /// <summary>Keeps a first redemption's response for a replay within the leeway (nothing when there is none).</summary>
+    public async Task RememberAsync(string tokenId, OpenIddictResponse response, CancellationToken cancellationToken)
+    {
+        if (options.Value.RefreshTokenReuseLeeway <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            if (await tokens.FindByIdAsync(tokenId, cancellationToken) is not { } token)
+            {
+                return;
+            }
+
+            var descriptor = new OpenIddictTokenDescriptor();
+            await tokens.PopulateAsync(descriptor, token, cancellationToken);
+            descriptor.Properties[ResponseProperty] = JsonSerializer.SerializeToElement(Protector(tokenId).Protect(JsonSerializer.Serialize(response)));
+            await tokens.UpdateAsync(token, descriptor, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The client has its tokens either way; only a replay within the leeway will find nothing and be refused.
+            LogNotRemembered(logger, exception);
+        }
+    }
+
+    /// <summary>One conditional update: exactly one request moves the token from valid to redeemed.</summary>
+    private async Task<bool> TryClaimAsync(string tokenId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var claimed = await db.Set<OpenIddictEntityFrameworkCoreToken>()
+            .Where(t => t.Id == tokenId && t.Status == Statuses.Valid)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Status, Statuses.Redeemed).SetProperty(t => t.RedemptionDate, now), cancellationToken);
+        return claimed == 1;
+    }
+
+    /// <summary>
+    /// The first redemption's response, waiting while that redemption is still being answered (possibly on another
+    /// node, hence polling the shared row), at most the leeway.
+    /// </summary>
+    private async Task<string?> WaitForFirstResponseAsync(string tokenId, TimeSpan leeway, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + leeway;
+        while (true)
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+                if (await tokens.FindByIdAsync(tokenId, cancellationToken) is not { } token
+                    || !await tokens.HasStatusAsync(token, Statuses.Redeemed, cancellationToken))
+                {
+                    return null;
+                }
+
+                var properties = await tokens.GetPropertiesAsync(token, cancellationToken);
+                if (properties.TryGetValue(ResponseProperty, out var stored) && stored.GetString() is { } protectedResponse)
+                {
+                    return Protector(tokenId).Unprotect(protectedResponse);
+                }
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken);
+        }
+    }
+
+    private async Task RevokeGrantAsync(string? authorizationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(authorizationId))
+        {
+            return;
+        }
+
+        // The tokens (and their ledger entries) and the authorization itself: the other request of the race may still
+        // be minting its tokens, and those must die with the grant too.
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByAuthorizationIdAsync(authorizationId, cancellationToken);
+        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+        if (await authorizations.FindByIdAsync(authorizationId, cancellationToken) is { } authorization)
+        {
+            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        }
+
+        LogReuse(logger, authorizationId);
+    }
+
+    private IDataProtector Protector(string tokenId) => dataProtection.CreateProtector("Facade.RefreshTokenRedemption.v1", tokenId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A refresh token was redeemed twice at once; authorization {AuthorizationId} and its tokens are revoked")]
+    private static partial void LogReuse(ILogger logger, string authorizationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The response of a refresh token's first redemption could not be kept for replays within the reuse leeway")]
+    private static partial void LogNotRemembered(ILogger logger, Exception exception);
+}

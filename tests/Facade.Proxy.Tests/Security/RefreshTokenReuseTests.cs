@@ -1,0 +1,96 @@
+using System.Net;
+using Facade.Mocks.LegacyApi;
+using Facade.Proxy.Tests.EndToEnd;
+using Facade.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Facade.Proxy.Tests.Security;
+
+/// <summary>
+/// A refresh token presented twice. Without a leeway (the default) the second presentation is reuse, however close
+/// the two are; with a leeway, a second presentation within it gets the first one's tokens again (the same strings),
+/// never a second family, and after it, it is reuse.
+/// </summary>
+public sealed class RefreshTokenReuseTests : IAsyncLifetime
+{
+    private const string Leeway = "00:00:30";
+    private readonly LegacyApiServer _legacy = LegacyApiServer.Start();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _legacy.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task WithLeeway_ASecondRedemptionWithinIt_GetsTheSameTokens_AndAfterIt_IsReuse()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = FacadeHost.Start(_legacy.Url, new Dictionary<string, string?> { ["Facade:Tokens:RefreshTokenReuseLeeway"] = Leeway },
+            services: s => s.AddSingleton<TimeProvider>(time));
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+
+        var first = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+        var second = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.True(second.NoStore, "Cache-Control: no-store is missing on the replayed response.");
+        Assert.Equal(first.AccessToken, second.AccessToken);
+        Assert.Equal(first.RefreshToken, second.RefreshToken);
+        await AssertEdgeAsync(oauth, first.AccessToken!, HttpStatusCode.OK);
+
+        time.Advance(TimeSpan.Parse(Leeway, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromSeconds(1));
+        var late = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.Status);
+        Assert.Equal("invalid_grant", late.Error);
+        var rotated = await oauth.RefreshAsync(client, first.RefreshToken!, cancellationToken: ct);
+        Assert.Equal("invalid_grant", rotated.Error);
+        await AssertEdgeAsync(oauth, first.AccessToken!, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task WithLeeway_ParallelRedemptions_AllGetTheSameTokens()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = FacadeHost.Start(_legacy.Url, new Dictionary<string, string?> { ["Facade:Tokens:RefreshTokenReuseLeeway"] = Leeway });
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct)));
+
+        Assert.All(results, r => Assert.True(r.Status == HttpStatusCode.OK, r.Json.ToString()));
+        Assert.Single(results.Select(r => r.AccessToken).Distinct());
+        Assert.Single(results.Select(r => r.RefreshToken).Distinct());
+        var next = await oauth.RefreshAsync(client, results[0].RefreshToken!, cancellationToken: ct);
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+    }
+
+    [Fact]
+    public async Task WithoutLeeway_ParallelRedemptions_OneWins_AndTheWholeGrantDies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = FacadeHost.Start(_legacy.Url);
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct)));
+
+        var winner = Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+        Assert.All(results.Where(r => r != winner), r => Assert.Equal("invalid_grant", r.Error));
+        var afterwards = await oauth.RefreshAsync(client, winner.RefreshToken!, cancellationToken: ct);
+        Assert.Equal("invalid_grant", afterwards.Error);
+    }
+
+    private static async Task AssertEdgeAsync(OAuthTestClient oauth, string accessToken, HttpStatusCode expected)
+    {
+        using var response = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", accessToken, TestContext.Current.CancellationToken);
+        Assert.Equal(expected, response.StatusCode);
+    }
+}
