@@ -20,10 +20,13 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
 
     private readonly string _environment;
 
-    private FacadeHost(Dictionary<string, string?> settings, string dataDirectory, string environment)
+    private readonly Action<IServiceCollection>? _services;
+
+    private FacadeHost(Dictionary<string, string?> settings, string dataDirectory, string environment, Action<IServiceCollection>? services)
     {
         _settings = settings;
         _environment = environment;
+        _services = services;
         DataDirectory = dataDirectory;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
@@ -35,8 +38,12 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
 
     public string Issuer => BaseUrl.AbsoluteUri;
 
-    /// <summary>Starts an edge. <paramref name="legacyApiUrl"/> points the <c>legacy</c> cluster at a mock.</summary>
-    public static FacadeHost Start(string? legacyApiUrl = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null, string environment = "Development")
+    /// <summary>
+    /// Starts an edge. <paramref name="legacyApiUrl"/> points the <c>legacy</c> cluster at a mock; <paramref name="services"/>
+    /// adds services after the edge's own (e.g. a logger provider that captures what the edge logs).
+    /// </summary>
+    public static FacadeHost Start(string? legacyApiUrl = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null, string environment = "Development",
+        Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -54,7 +61,7 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
             all[key] = value;
         }
 
-        var host = new FacadeHost(all, dataDirectory ?? Directory.CreateTempSubdirectory("facade-test-").FullName, environment);
+        var host = new FacadeHost(all, dataDirectory ?? Directory.CreateTempSubdirectory("facade-test-").FullName, environment, services);
         try
         {
             host.StartServer();
@@ -87,6 +94,10 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 
     /// <summary>Keep the data folder on dispose (to restart an edge over the same database and keys).</summary>
