@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Facade.Common;
-using Facade.Proxy.Edge;
 using Facade.Proxy.Registration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,13 +34,17 @@ internal static class RegistrationExtensions
 
         builder.Services.AddOpenIddict().AddServer(server => server.AddEventHandler(ClientMetadataDocumentHandler.Descriptor));
 
-        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
-        var rateLimits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        // Proxied routes are limited by the edge step itself, after authentication (Edge/EdgeRateLimiter.cs).
         builder.Services.AddRateLimiter(limiter =>
         {
-            EdgeRateLimiting.AddPolicies(limiter, rateLimits);
-            limiter.OnRejected = (context, _) => new ValueTask(JsonErrors.WriteAsync(context.HttpContext,
-                StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many requests; retry later."));
+            limiter.OnRejected = (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(JsonErrors.WriteAsync(context.HttpContext,
+                    StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many requests; retry later."));
+            };
             limiter.AddPolicy(RegistrationEndpoint.RateLimitPolicy, http =>
             {
                 var permits = http.RequestServices.GetRequiredService<IOptions<RegistrationOptions>>().Value.PermitsPerMinute;
