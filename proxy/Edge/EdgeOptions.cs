@@ -31,6 +31,13 @@ public sealed class EdgeOptions
     public string? IdentitySigningKey { get; set; }
 
     /// <summary>
+    /// Largest request body (bytes) sent to a cluster in <c>identity</c> mode: the edge reads the body to sign its
+    /// SHA-256 before forwarding it (beyond 30 KB in a temporary file); larger bodies get 413.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1 << 30)]
+    public int IdentityMaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// How many validated tokens the edge remembers (each a few KB: the principal and its claims); past that, new
     /// tokens are still validated, just not remembered. Zero turns the cache off.
     /// </summary>
