@@ -28,6 +28,12 @@ internal static class EdgeExtensions
         var routesFile = RoutesFile(builder);
         builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: true);
 
+        // ASP.NET Core's "Request starting/finished" lines carry the query string, and with it ?access_token=.
+        if (builder.Configuration.GetValue<bool>($"{EdgeOptions.SectionName}:{nameof(EdgeOptions.AllowQueryStringToken)}"))
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
+
         builder.Services.AddSingleton<EdgeTokenValidator>();
         builder.Services.AddSingleton<IdentityHeaderFilter>();
         builder.Services.AddSingleton<EdgeCookieFilter>();

@@ -23,7 +23,12 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
         var mode = UpstreamMode.Of(context.Cluster);
         if (edge.Value.AllowQueryStringToken)
         {
+            // The token never travels on in the URL (where logs and backends would keep it).
             context.AddQueryRemoveKey(QueryToken);
+            if (mode == UpstreamMode.Forward)
+            {
+                context.AddRequestTransform(ForwardQueryTokenAsBearer);
+            }
         }
 
         switch (mode)
@@ -48,5 +53,20 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
                 IdentityRequestSigner.AddTo(context, Encoding.UTF8.GetBytes(edge.Value.IdentitySigningKey!), edge.Value.IdentityMaxBodyBytes, time);
                 break;
         }
+    }
+
+    /// <summary>
+    /// <c>forward</c> mode: the token the edge accepted from <c>?access_token=</c> goes on the standard way. Only when
+    /// no Authorization header came: then the header's token is the one the edge validated (EdgeTokenValidator).
+    /// </summary>
+    private static ValueTask ForwardQueryTokenAsBearer(RequestTransformContext transform)
+    {
+        var request = transform.HttpContext.Request;
+        if (request.Headers.Authorization.Count == 0 && request.Query.TryGetValue(QueryToken, out var token) && token.Count == 1 && !string.IsNullOrEmpty(token[0]))
+        {
+            transform.ProxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token[0]);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
