@@ -37,9 +37,6 @@ internal sealed class EdgeCookieFilter
         _prefixes = openIddictClient.CurrentValue.CookieBuilder.Name is { Length: > 0 } state ? [state + "."] : [];
     }
 
-    /// <summary>The exact names stripped (chunks and prefixed names aside), for tests and diagnostics.</summary>
-    public IReadOnlyList<string> Names => _names;
-
     public void Strip(IHeaderDictionary headers)
     {
         var cookies = headers.Cookie;
