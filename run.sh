@@ -108,20 +108,18 @@ PY
   return "$status"
 }
 
-# Builds only what the benchmark starts, so a test project in flux cannot stop it. The MCP adapter is optional:
-# when it does not build, scenario 2 reports n/a. Smoke runs judge no speed, so they reuse the Debug build of
-# ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the table.
+# Builds only what the benchmark starts, so a test project in flux cannot stop it. A service that does not build
+# stops the benchmark (an older build of it would be measured otherwise). Smoke runs judge no speed, so they reuse the
+# Debug build of ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the
+# table.
 build_bench() {
   log "building ($1: edge, MCP adapter, benchmark peers, harness)"
   local project
-  for project in proxy/Facade.Proxy.csproj bench/Backend/Facade.Bench.Backend.csproj \
+  for project in proxy/Facade.Proxy.csproj mcp-adapter/Facade.McpAdapter.csproj bench/Backend/Facade.Bench.Backend.csproj \
       bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
-    dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2
+    dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
+      || die "$project does not build ($1); fix it before benchmarking (the errors are above)"
   done
-  if [ -f mcp-adapter/Facade.McpAdapter.csproj ]; then
-    dotnet build mcp-adapter/Facade.McpAdapter.csproj -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
-      || log "the MCP adapter does not build; the MCP scenario will say n/a"
-  fi
 }
 
 run_bench() {

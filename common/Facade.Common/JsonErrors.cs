@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,14 @@ public static class JsonErrors
             ErrorJsonContext.Default.ErrorBody,
             contentType: "application/json",
             context.RequestAborted);
+    }
+
+    /// <summary>429 <c>too_many_requests</c> with <c>Retry-After</c> in whole seconds (at least 1).</summary>
+    public static Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string? description = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return WriteAsync(context, StatusCodes.Status429TooManyRequests, "too_many_requests", description ?? "Too many requests; retry later.");
     }
 
     public static IResult Result(int status, string error, string? description, string? scope = null) =>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Facade.Common.Tokens;
 
 namespace Facade.Proxy.Edge;
 
@@ -11,16 +12,20 @@ internal sealed class EdgeCaller
 {
     private readonly string[] _scopes;
 
-    public EdgeCaller(ClaimsPrincipal principal, string jti)
+    public EdgeCaller(ClaimsPrincipal principal, string jti, TokenHash tokenHash)
     {
         Principal = principal;
         Jti = jti;
+        TokenHash = tokenHash;
         _scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     public ClaimsPrincipal Principal { get; }
 
     public string Jti { get; }
+
+    /// <summary>SHA-256 of the token: its key in the validated-token cache and its rate limit partition.</summary>
+    public TokenHash TokenHash { get; }
 
     public bool HasAll(IReadOnlyList<string> required)
     {

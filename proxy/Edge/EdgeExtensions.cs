@@ -1,5 +1,8 @@
 using Facade.Proxy.Edge;
 using Yarp.ReverseProxy.Configuration;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -14,13 +17,27 @@ internal static class EdgeExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.IdentitySigningKey is null || o.IdentitySigningKey.Length >= 32,
                 "Facade:Edge:IdentitySigningKey must be at least 32 characters.")
+            .Validate(o => o.TrustedProxies.All(TrustedProxies.IsValid),
+                "Facade:Edge:TrustedProxies must list IP addresses or networks in CIDR notation (10.0.0.0/8).")
             .ValidateOnStart();
+
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<EdgeOptions>>((forwarded, edge) => TrustedProxies.Configure(forwarded, edge.Value));
 
         var routesFile = RoutesFile(builder);
         builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: true);
 
+        // ASP.NET Core's "Request starting/finished" lines carry the query string, and with it ?access_token=.
+        if (builder.Configuration.GetValue<bool>($"{EdgeOptions.SectionName}:{nameof(EdgeOptions.AllowQueryStringToken)}"))
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
+
         builder.Services.AddSingleton<EdgeTokenValidator>();
         builder.Services.AddSingleton<IdentityHeaderFilter>();
+        builder.Services.AddSingleton<EdgeCookieFilter>();
+        builder.Services.AddSingleton<EdgeRateLimiter>();
         builder.Services.AddSingleton<EdgeMiddleware>();
 
         builder.Services.AddReverseProxy()

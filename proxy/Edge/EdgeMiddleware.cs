@@ -1,3 +1,4 @@
+using System.Globalization;
 using Facade.Common;
 using Facade.Proxy.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,19 +8,37 @@ using Yarp.ReverseProxy.Model;
 namespace Facade.Proxy.Edge;
 
 /// <summary>
-/// The proxy pipeline step in front of every backend: strip client-supplied identity headers, authenticate,
-/// check the route's scopes, then forward; backend failures come back as JSON 502/504 that leak no internals.
+/// The proxy pipeline step in front of every backend: strip client-supplied identity headers and the edge's own
+/// cookies, authenticate, apply the route's rate limit to the caller that authenticated (or its address), check the
+/// route's scopes, then forward; backend failures come back as JSON 502/504 that leak no internals.
 /// </summary>
 internal sealed partial class EdgeMiddleware(
-    EdgeTokenValidator validator, IdentityHeaderFilter identityHeaders, PublicUrl publicUrl, IOptions<EdgeOptions> edge, ILogger<EdgeMiddleware> logger)
+    EdgeTokenValidator validator,
+    IdentityHeaderFilter identityHeaders,
+    EdgeCookieFilter edgeCookies,
+    EdgeRateLimiter rateLimiter,
+    PublicUrl publicUrl,
+    IOptions<EdgeOptions> edge,
+    ILogger<EdgeMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         identityHeaders.Strip(context.Request.Headers);
+        edgeCookies.Strip(context.Request.Headers);
 
         var route = context.GetReverseProxyFeature().Route.Config;
         var policy = RoutePolicy.For(route);
-        if (!policy.Anonymous && !await AuthorizeAsync(context, policy))
+        var auth = policy.Anonymous ? new EdgeAuthResult(EdgeAuthStatus.Missing) : await validator.AuthenticateAsync(context);
+
+        // Only a token that validated is a caller of its own; everything else shares its address's window.
+        var caller = auth.Status is EdgeAuthStatus.Valid ? auth.Caller : null;
+        if (!rateLimiter.TryAcquire(policy.RateLimitPolicy, caller, context.Connection.RemoteIpAddress, out var retryAfter))
+        {
+            await JsonErrors.WriteTooManyRequestsAsync(context, retryAfter);
+            return;
+        }
+
+        if (!policy.Anonymous && !await AuthorizeAsync(context, policy, auth))
         {
             return;
         }
@@ -44,9 +63,8 @@ internal sealed partial class EdgeMiddleware(
         }
     }
 
-    private async ValueTask<bool> AuthorizeAsync(HttpContext context, RoutePolicy policy)
+    private async ValueTask<bool> AuthorizeAsync(HttpContext context, RoutePolicy policy, EdgeAuthResult result)
     {
-        var result = await validator.AuthenticateAsync(context);
         switch (result.Status)
         {
             case EdgeAuthStatus.Valid when result.Caller!.HasAll(policy.Scopes):

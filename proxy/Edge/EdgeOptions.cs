@@ -14,11 +14,28 @@ public sealed class EdgeOptions
     /// <summary>Accept <c>?access_token=</c> for legacy clients (RFC 6750 §2.3 discourages it). Off by default.</summary>
     public bool AllowQueryStringToken { get; set; }
 
-    /// <summary>Identity headers a client may never send to a backend, besides every <c>X-Facade-*</c> header.</summary>
-    public List<string> StrippedHeaders { get; set; } = ["X-Forwarded-User", "X-Remote-User", "X-User", "X-Auth-Request-User", "X-Auth-Request-Email", "Remote-User"];
+    /// <summary>
+    /// More headers a client may never send to a backend (exact names, or prefixes ending in <c>*</c>), besides those
+    /// always stripped: <c>X-Facade-*</c>, <c>X-Forwarded-*</c>, <c>X-Auth-Request-*</c>, <c>Remote-*</c>, <c>Forwarded</c>,
+    /// <c>X-Real-IP</c>, <c>X-Remote-User</c>, <c>X-User</c> (<see cref="IdentityHeaderFilter"/>).
+    /// </summary>
+    public List<string> StrippedHeaders { get; set; } = [];
+
+    /// <summary>
+    /// Proxies in front of the edge (load balancers) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are
+    /// believed: IP addresses or CIDR networks. Empty (the default): every client-sent <c>X-Forwarded-*</c> is ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>HMAC key (at least 32 characters) that signs the identity headers of clusters in <c>identity</c> mode.</summary>
     public string? IdentitySigningKey { get; set; }
+
+    /// <summary>
+    /// Largest request body (bytes) sent to a cluster in <c>identity</c> mode: the edge reads the body to sign its
+    /// SHA-256 before forwarding it (beyond 30 KB in a temporary file); larger bodies get 413.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1 << 30)]
+    public int IdentityMaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// How many validated tokens the edge remembers (each a few KB: the principal and its claims); past that, new

@@ -118,7 +118,7 @@ internal sealed class EdgeTokenValidator
             return new(EdgeAuthStatus.Invalid);
         }
 
-        var caller = new EdgeCaller(new ClaimsPrincipal(result.ClaimsIdentity), jwt.Id);
+        var caller = new EdgeCaller(new ClaimsPrincipal(result.ClaimsIdentity), jwt.Id, hash);
         var checkedResult = await CheckLedgerAsync(caller, cancellationToken);
         if (checkedResult.Status is EdgeAuthStatus.Valid)
         {

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -12,11 +8,7 @@ namespace Facade.Proxy.Edge;
 /// <summary>Applies the cluster's upstream token mode to every proxied request.</summary>
 internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<EdgeOptions> edge, TimeProvider time) : ITransformProvider
 {
-    public const string SubjectHeader = "X-Facade-Subject";
-    public const string ClientHeader = "X-Facade-Client";
-    public const string ScopesHeader = "X-Facade-Scopes";
-    public const string TimestampHeader = "X-Facade-Timestamp";
-    public const string SignatureHeader = "X-Facade-Signature";
+    private const string QueryToken = "access_token";
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -28,12 +20,18 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
 
     public void Apply(TransformBuilderContext context)
     {
+        var mode = UpstreamMode.Of(context.Cluster);
         if (edge.Value.AllowQueryStringToken)
         {
-            context.AddQueryRemoveKey("access_token");
+            // The token never travels on in the URL (where logs and backends would keep it).
+            context.AddQueryRemoveKey(QueryToken);
+            if (mode == UpstreamMode.Forward)
+            {
+                context.AddRequestTransform(ForwardQueryTokenAsBearer);
+            }
         }
 
-        switch (UpstreamMode.Of(context.Cluster))
+        switch (mode)
         {
             case UpstreamMode.ApiKey:
                 var header = context.Cluster!.Metadata!.GetValueOrDefault(UpstreamMode.ApiKeyHeaderKey) ?? "X-Api-Key";
@@ -52,32 +50,23 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
 
             case UpstreamMode.Identity:
                 context.AddRequestHeaderRemove("Authorization");
-                context.AddRequestTransform(transform =>
-                {
-                    AddIdentityHeaders(transform);
-                    return ValueTask.CompletedTask;
-                });
+                IdentityRequestSigner.AddTo(context, Encoding.UTF8.GetBytes(edge.Value.IdentitySigningKey!), edge.Value.IdentityMaxBodyBytes, time);
                 break;
         }
     }
 
-    private void AddIdentityHeaders(RequestTransformContext transform)
+    /// <summary>
+    /// <c>forward</c> mode: the token the edge accepted from <c>?access_token=</c> goes on the standard way. Only when
+    /// no Authorization header came: then the header's token is the one the edge validated (EdgeTokenValidator).
+    /// </summary>
+    private static ValueTask ForwardQueryTokenAsBearer(RequestTransformContext transform)
     {
-        var user = transform.HttpContext.User;
-        var subject = user.FindFirstValue("sub") ?? "";
-        var client = user.FindFirstValue("client_id") ?? "";
-        var scopes = user.FindFirstValue("scope") ?? "";
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var request = transform.HttpContext.Request;
-        var payload = string.Join('\n', timestamp, subject, client, scopes, request.Method, request.Path.Value + request.QueryString.Value);
-        var key = Encoding.UTF8.GetBytes(edge.Value.IdentitySigningKey!);
-        var signature = Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(payload)));
+        if (request.Headers.Authorization.Count == 0 && request.Query.TryGetValue(QueryToken, out var token) && token.Count == 1 && !string.IsNullOrEmpty(token[0]))
+        {
+            transform.ProxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token[0]);
+        }
 
-        var headers = transform.ProxyRequest.Headers;
-        headers.TryAddWithoutValidation(SubjectHeader, subject);
-        headers.TryAddWithoutValidation(ClientHeader, client);
-        headers.TryAddWithoutValidation(ScopesHeader, scopes);
-        headers.TryAddWithoutValidation(TimestampHeader, timestamp);
-        headers.TryAddWithoutValidation(SignatureHeader, signature);
+        return ValueTask.CompletedTask;
     }
 }

@@ -5,13 +5,15 @@ using Yarp.ReverseProxy.Configuration;
 namespace Facade.Proxy.Edge;
 
 /// <summary>
-/// What a YARP route demands, read from its metadata: <c>Facade.Scopes</c> (space-separated, all required) and
-/// <c>Facade.Auth</c> (<c>required</c>, the default, or <c>anonymous</c>). Parsed once per route config.
+/// What a YARP route demands, read from its metadata: <c>Facade.Scopes</c> (space-separated, all required),
+/// <c>Facade.Auth</c> (<c>required</c>, the default, or <c>anonymous</c>) and the rate limit policy (the route's
+/// <c>RateLimiterPolicy</c>, which <see cref="EdgeConfigFilter"/> moves here). Parsed once per route config.
 /// </summary>
 public sealed class RoutePolicy
 {
     public const string ScopesKey = "Facade.Scopes";
     public const string AuthKey = "Facade.Auth";
+    public const string RateLimitKey = "Facade.RateLimiterPolicy";
 
     private static readonly ConditionalWeakTable<RouteConfig, RoutePolicy> Cache = [];
 
@@ -20,6 +22,9 @@ public sealed class RoutePolicy
     public IReadOnlyList<string> Scopes { get; private init; } = [];
 
     public string ScopeText { get; private init; } = "";
+
+    /// <summary>The <see cref="RateLimitOptions.Policies"/> entry the edge applies to this route, if any.</summary>
+    public string? RateLimitPolicy { get; private init; }
 
     public static RoutePolicy For(RouteConfig route) => Cache.GetValue(route, Parse);
 
@@ -55,6 +60,7 @@ public sealed class RoutePolicy
             Anonymous = metadata is not null && metadata.TryGetValue(AuthKey, out var auth) && auth == "anonymous",
             Scopes = scopes,
             ScopeText = string.Join(' ', scopes),
+            RateLimitPolicy = metadata?.GetValueOrDefault(RateLimitKey),
         };
     }
 

@@ -32,6 +32,11 @@ internal static class HostingExtensions
     public static WebApplication UseFacadeHosting(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (TrustedProxies.AnyConfigured(app.Services))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseJsonExceptionHandler();
 
         // Proxied requests are authenticated by the edge step itself (EdgeMiddleware); running the site's

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Facade.Common;
 using OpenIddict.Abstractions;
@@ -35,8 +34,7 @@ internal sealed class ClientMetadataDocumentHandler(ClientMetadataDocuments docu
         var result = await documents.GetAsync(clientId!, http?.Connection.RemoteIpAddress ?? IPAddress.None, context.CancellationToken);
         if (result.RetryAfter is { } retryAfter && http is not null)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            await JsonErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, "too_many_requests", result.Error);
+            await JsonErrors.WriteTooManyRequestsAsync(http, retryAfter, result.Error);
             context.HandleRequest();
             return;
         }

@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Facade.Common;
 using Facade.Common.Net;
-using Facade.Proxy.Edge;
 using Facade.Proxy.Registration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,13 +35,11 @@ internal static class RegistrationExtensions
 
         builder.Services.AddOpenIddict().AddServer(server => server.AddEventHandler(ClientMetadataDocumentHandler.Descriptor));
 
-        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
-        var rateLimits = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        // Proxied routes are limited by the edge step itself, after authentication (Edge/EdgeRateLimiter.cs).
         builder.Services.AddRateLimiter(limiter =>
         {
-            EdgeRateLimiting.AddPolicies(limiter, rateLimits);
-            limiter.OnRejected = (context, _) => new ValueTask(JsonErrors.WriteAsync(context.HttpContext,
-                StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many requests; retry later."));
+            limiter.OnRejected = (context, _) => new ValueTask(JsonErrors.WriteTooManyRequestsAsync(context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1)));
             limiter.AddPolicy(RegistrationEndpoint.RateLimitPolicy, http =>
             {
                 var permits = http.RequestServices.GetRequiredService<IOptions<RegistrationOptions>>().Value.PermitsPerMinute;

@@ -40,8 +40,8 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
     public string Issuer => BaseUrl.AbsoluteUri;
 
     /// <summary>
-    /// Starts an edge. <paramref name="legacyApiUrl"/> points the <c>legacy</c> cluster at a mock;
-    /// <paramref name="services"/> replaces services after the edge registered its own (e.g. a fake <c>TimeProvider</c>).
+    /// Starts an edge. <paramref name="legacyApiUrl"/> points the <c>legacy</c> cluster at a mock; <paramref name="services"/>
+    /// adds or replaces services after the edge registered its own (e.g. a fake <c>TimeProvider</c>, a capturing logger provider).
     /// </summary>
     public static FacadeHost Start(string? legacyApiUrl = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null, string environment = "Development",
         Action<IServiceCollection>? services = null)

@@ -1,4 +1,5 @@
 using Facade.Mocks.LegacyApi;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Facade.Testing;
 
@@ -20,7 +21,9 @@ public sealed class FacadeStack : IAsyncDisposable
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
 
-    public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null)
+    /// <summary>Starts the three; <paramref name="services"/> adds services to both the edge and the adapter (e.g. a log capture).</summary>
+    public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null,
+        Action<IServiceCollection>? services = null)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
@@ -28,8 +31,8 @@ public sealed class FacadeStack : IAsyncDisposable
         {
             ["ReverseProxy:Clusters:mcp-adapter:Destinations:primary:Address"] = $"http://127.0.0.1:{adapterPort}/",
         };
-        var edge = FacadeHost.Start(legacy.Url, settings);
-        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings);
+        var edge = FacadeHost.Start(legacy.Url, settings, services: services);
+        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings, services);
         return new FacadeStack(legacy, edge, adapter);
     }
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Facade.Testing;
 
@@ -13,9 +14,12 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private McpAdapterHost(Dictionary<string, string?> settings, int port)
+    private readonly Action<IServiceCollection>? _services;
+
+    private McpAdapterHost(Dictionary<string, string?> settings, int port, Action<IServiceCollection>? services)
     {
         _settings = settings;
+        _services = services;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -33,7 +37,8 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null)
+    public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -50,7 +55,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
             all[key] = value;
         }
 
-        var host = new McpAdapterHost(all, port);
+        var host = new McpAdapterHost(all, port, services);
         try
         {
             host.StartServer();
@@ -73,5 +78,9 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
+using Facade.Common.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Facade.Proxy.Tests.Security;
 
@@ -61,9 +60,10 @@ public sealed class IdentityModeTests(IdentityModeFixture fixture) : IClassFixtu
         Assert.Equal(jwt.GetPayloadValue<string>("scope"), scopes);
         Assert.True(long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out _), $"Timestamp '{timestamp}'.");
 
-        var payload = string.Join('\n', timestamp, subject, client, scopes, method, "/" + path);
-        var expected = Base64UrlEncoder.Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IdentityModeFixture.IdentityKey), Encoding.UTF8.GetBytes(payload)));
-        Assert.Equal(expected, received.Header("X-Facade-Signature"));
+        var verification = IdentityVerifier.Verify(received.Header, method, received.Header("Host")!, "/" + path, Encoding.UTF8.GetBytes(received.Body ?? ""),
+            Encoding.UTF8.GetBytes(IdentityModeFixture.IdentityKey), TimeProvider.System, TimeSpan.FromMinutes(5));
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(jwt.Subject, verification.Subject);
     }
 
     [Fact]

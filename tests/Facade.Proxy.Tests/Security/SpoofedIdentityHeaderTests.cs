@@ -6,7 +6,9 @@ namespace Facade.Proxy.Tests.Security;
 /// Client-supplied identity headers never reach a backend (ARCHITECTURE.md, upstream modes): every <c>X-Facade-*</c>
 /// header and the usual auth-proxy user headers are stripped, whatever their case, and also when spelled with
 /// underscores (CGI-style backends such as PHP, WSGI or Django read <c>X_Facade_Subject</c> as
-/// <c>X-Facade-Subject</c>). In the default <c>forward</c> mode the caller's bearer token is forwarded unchanged.
+/// <c>X-Facade-Subject</c>). That includes what oauth2-proxy, Authelia and other auth proxies send (<c>X-Auth-Request-*</c>,
+/// <c>Remote-*</c>, <c>X-Forwarded-Email</c> …) and client addresses (<c>Forwarded</c>, <c>X-Real-IP</c>). In the default
+/// <c>forward</c> mode the caller's bearer token is forwarded unchanged.
 /// </summary>
 public sealed class SpoofedIdentityHeaderTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 {
@@ -15,6 +17,9 @@ public sealed class SpoofedIdentityHeaderTests(EdgeFixture fixture) : IClassFixt
         "X-Facade-Subject", "X-Facade-Client", "X-Facade-Scopes", "X-Facade-Timestamp", "X-FACADE-SIGNATURE", "x-facade-anything",
         "X-Forwarded-User", "X-Remote-User", "X-User", "X-Auth-Request-User", "X-Auth-Request-Email", "Remote-User",
         "X_Facade_Subject", "x_facade_scopes", "X-Facade_Subject", "X_Forwarded_User", "Remote_User",
+        "Forwarded", "X-Real-IP", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Access-Token", "X-Forwarded-Preferred-Username",
+        "X-Auth-Request-Groups", "X-Auth-Request-Access-Token", "X-Auth-Request-Preferred-Username", "Remote-Email", "Remote-Groups", "Remote-Name",
+        "x_real_ip", "X_Forwarded_Email", "x-auth-request_groups", "REMOTE_GROUPS",
     ];
 
     [Theory]
