@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Facade.Common;
 using Facade.McpAdapter.Backend;
 
 namespace Facade.McpAdapter.Catalog;
@@ -30,9 +31,9 @@ internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory,
             return [];
         }
 
-        foreach (var scope in scopes.Where(s => !KnownScopes.IsKnown(s)))
+        foreach (var scope in scopes.Where(s => !ScopeCatalog.IsApi(s)))
         {
-            entry.Error($"scope '{scope}' is not a known scope (known: {string.Join(" ", KnownScopes.All)})");
+            entry.Error($"scope '{scope}' is not a known scope (known: {string.Join(" ", ScopeCatalog.Api)})");
         }
 
         return [.. scopes.Distinct(StringComparer.Ordinal)];

@@ -121,7 +121,7 @@ public sealed class CatalogValidationTests : IDisposable
         Assert.Equal(
             [
                 "tools[1]: duplicate name 'get_task' (already defined by tools[0])",
-                "tools[2] 'create_task': scope 'tasks:admin' is not a known scope (known: organizations:read tasks:read tasks:write devices:read devices:write telemetry:read commands:write rules:read rules:write agents:invoke)",
+                "tools[2] 'create_task': scope 'tasks:admin' is not a known scope (known: organizations:read tasks:read tasks:write devices:read devices:write telemetry:read commands:write rules:read rules:write agents:invoke keys:write)",
                 "tools[3] 'x': path template variable {id} is not in inputSchema.properties",
                 "agents.planner: tools: unknown tool 'nope'",
             ],
