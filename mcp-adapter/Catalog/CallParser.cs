@@ -93,7 +93,7 @@ internal static partial class CallParser
         return HttpMethod.Parse(upper);
     }
 
-    private static PathTemplate? ReadPath(JsonEntry call, CallArguments arguments)
+    private static UriTemplate? ReadPath(JsonEntry call, CallArguments arguments)
     {
         var text = call.String("path", required: true);
         if (text is null)
@@ -101,7 +101,7 @@ internal static partial class CallParser
             return null;
         }
 
-        if (!PathTemplate.TryParse(text, out var path, out var error))
+        if (!UriTemplate.TryParsePath(text, out var path, out var error))
         {
             call.Error(error);
             return null;

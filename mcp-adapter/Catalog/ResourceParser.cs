@@ -56,7 +56,7 @@ internal static class ResourceParser
 
         var before = context.Errors.Count;
         UriTemplate? template = null;
-        if (entry.String("uriTemplate", required: true) is { } text && !UriTemplate.TryParse(text, out template, out var error))
+        if (entry.String("uriTemplate", required: true) is { } text && !UriTemplate.TryParseResource(text, out template, out var error))
         {
             entry.Error(error);
         }
