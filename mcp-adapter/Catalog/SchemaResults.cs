@@ -31,8 +31,8 @@ internal static class SchemaResults
 
     /// <summary>
     /// The subschema (inside <paramref name="schemaRoot"/>, the schema as written) that produced <paramref name="node"/>, or null.
-    /// JsonSchema.Net 8 reports a subschema under a single-schema keyword with the segment before the keyword repeated
-    /// (<c>#/properties/tags/items/tags</c>); that extra segment is dropped.
+    /// JsonSchema.Net 8 reports a location under a single-schema keyword with the segment before the keyword repeated
+    /// (<c>#/properties/tags/items/tags/properties/name</c>); when the location does not resolve, those repeats are dropped.
     /// </summary>
     public static JsonElement? Subschema(JsonElement schemaRoot, EvaluationResults node)
     {
@@ -41,13 +41,26 @@ internal static class SchemaResults
             return null;
         }
 
-        var count = pointer.SegmentCount;
-        if (count >= 3 && SingleSchemaKeywords.Contains(pointer[count - 2].ToString()) && pointer[count - 1] == pointer[count - 3])
+        if (pointer.Evaluate(schemaRoot) is not { } schema)
         {
-            pointer = pointer.GetParent(1) ?? pointer;
+            var segments = Enumerable.Range(0, pointer.SegmentCount).Select(i => pointer[i].ToString()).ToList();
+            for (var i = segments.Count - 2; i >= 1; i--)
+            {
+                if (SingleSchemaKeywords.Contains(segments[i]) && segments[i + 1] == segments[i - 1])
+                {
+                    segments.RemoveAt(i + 1);
+                }
+            }
+
+            if (!JsonPointer.TryParse(string.Concat(segments.Select(s => "/" + s)), out var repaired) || repaired.Evaluate(schemaRoot) is not { } found)
+            {
+                return null;
+            }
+
+            schema = found;
         }
 
-        return pointer.Evaluate(schemaRoot) is { ValueKind: JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False } schema ? schema : null;
+        return schema.ValueKind is JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False ? schema : null;
     }
 
     /// <summary>A pointer as a readable path: <c>/tags/0/name</c> → <c>tags[0].name</c>; the empty pointer → "".</summary>
