@@ -17,7 +17,7 @@ internal static class AgentParser
 
         var tools = new List<ToolDefinition>();
         var toolOrigins = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in spec.Tools ?? [])
+        foreach (var name in (spec.Tools ?? []).OfType<string>())
         {
             if (!catalog.Tools.TryGetValue(name, out var tool))
             {
@@ -53,7 +53,7 @@ internal static class AgentParser
 
         var resources = new List<ResourceDefinition>();
         var templates = new List<ResourceTemplateDefinition>();
-        foreach (var reference in spec.Resources ?? [])
+        foreach (var reference in (spec.Resources ?? []).OfType<string>())
         {
             if (catalog.Resources.FirstOrDefault(r => r.Name == reference || r.Uri == reference) is { } resource)
             {
@@ -77,7 +77,7 @@ internal static class AgentParser
             .OfType<ResourceTemplateDefinition>());
 
         var prompts = new List<PromptDefinition>();
-        foreach (var name in spec.Prompts ?? [])
+        foreach (var name in (spec.Prompts ?? []).OfType<string>())
         {
             if (catalog.Prompts.FirstOrDefault(p => p.Name == name) is { } prompt)
             {
@@ -96,7 +96,7 @@ internal static class AgentParser
         CatalogLoader.ReportDuplicates(errors, label, "resource URI", resources.Select(r => r.Uri));
         CatalogLoader.ReportDuplicates(errors, label, "resource name", resources.Select(r => r.Name).Concat(templates.Select(t => t.Name)));
         CatalogLoader.ReportDuplicates(errors, label, "prompt name", prompts.Select(p => p.Name));
-        if (errors.Count > before || spec.Description is null || spec.AllowedUsers is null)
+        if (errors.Count > before || spec.Description is null || spec.AllowedUsers is not { Count: > 0 } users || users.Any(u => u is null))
         {
             return null;
         }
@@ -106,7 +106,7 @@ internal static class AgentParser
             Id = id,
             Title = spec.Title,
             Description = spec.Description,
-            AllowedUsers = spec.AllowedUsers,
+            AllowedUsers = users,
             View = new CatalogView(tools, resources, templates, prompts),
         };
     }

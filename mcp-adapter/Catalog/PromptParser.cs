@@ -12,7 +12,7 @@ internal static class PromptParser
     {
         var before = context.Errors.Count;
         var arguments = new List<PromptArgumentDefinition>();
-        foreach (var argument in (spec.Arguments ?? []).Where(a => a.Name is not null))
+        foreach (var argument in (spec.Arguments ?? []).OfType<PromptArgumentSpec>().Where(a => a.Name is not null))
         {
             if (arguments.Any(a => a.Name == argument.Name))
             {

@@ -35,8 +35,8 @@ internal static class OpenApiImporter
         }
 
         var operations = Operations(document).ToList();
-        var include = spec.Include;
-        var exclude = spec.Exclude ?? [];
+        var include = spec.Include?.OfType<string>().ToList();
+        var exclude = spec.Exclude?.OfType<string>().ToList() ?? [];
         foreach (var name in (include ?? []).Concat(exclude).Where(n => !operations.Any(o => o.Matches(n))))
         {
             context.Errors.Add(label, $"{(include?.Contains(name) == true ? "include" : "exclude")}: '{name}' is not an operationId in the document");

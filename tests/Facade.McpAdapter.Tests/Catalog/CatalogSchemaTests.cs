@@ -32,6 +32,9 @@ public sealed class CatalogSchemaTests : IDisposable
         { "agents not an object", With(GetTaskTool, """, "agents": [] """), "catalog: agents must be a JSON object" },
         { "backend neither URL nor object", """{ "backends": { "legacy": 5030 } }""", "backends.legacy: must be a string or a JSON object" },
         { "timeout as text", """{ "backends": { "legacy": { "baseUrl": "http://127.0.0.1:5030", "timeoutSeconds": "15" } } }""", "backends.legacy: timeoutSeconds must be between 0 and 600" },
+        { "null in a list of names", With(GetTaskTool, """, "agents": { "planner": { "description": "d", "allowedUsers": ["demo"], "tools": [null] } }"""), "agents.planner: tools must be an array of non-empty strings" },
+        { "null prompt argument", With(GetTaskTool, """, "prompts": [ { "name": "p", "description": "d", "arguments": [null], "template": "x" } ]"""), "prompts[0] 'p': arguments[0] must be a JSON object" },
+        { "null users", With(GetTaskTool, """, "agents": { "planner": { "description": "d", "allowedUsers": [null] } }"""), "agents.planner: allowedUsers must list at least one username or subject" },
         { "description neither text nor lines", With(GetTaskTool, """, "description": 5 """), "catalog: description must be a string or an array of strings" },
 
         // Missing required properties.
