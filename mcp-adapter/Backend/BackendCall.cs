@@ -1,3 +1,5 @@
+using Facade.McpAdapter.Catalog;
+
 namespace Facade.McpAdapter.Backend;
 
 /// <summary>How one tool (or resource) becomes an HTTP request to a backend, and what part of the answer it returns.</summary>
@@ -7,7 +9,8 @@ public sealed class BackendCall
 
     public required HttpMethod Method { get; init; }
 
-    public required PathTemplate Path { get; init; }
+    /// <summary>The backend path template, e.g. <c>/api/tasks/{id}</c>, possibly with a fixed query.</summary>
+    public required UriTemplate Path { get; init; }
 
     /// <summary>Query parameter → argument; absent or null arguments are skipped, arrays repeat the parameter.</summary>
     public IReadOnlyList<ParameterMapping> Query { get; init; } = [];

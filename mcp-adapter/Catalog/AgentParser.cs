@@ -1,45 +1,27 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
+using Facade.McpAdapter.Catalog.Format;
 
 namespace Facade.McpAdapter.Catalog;
 
 /// <summary>
-/// <c>agents.{id}</c>: <c>{ "title", "description", "tools", "resources", "prompts", "ownTools", "ownResources",
-/// "ownResourceTemplates", "ownPrompts", "allowedUsers" }</c>. <c>tools</c>/<c>prompts</c> name catalog entries;
-/// <c>resources</c> names catalog resources or templates by name or URI.
+/// <c>agents.{id}</c> (shape checked by <c>catalog.schema.json</c>, <c>$defs/agent</c>): <c>tools</c>/<c>prompts</c>
+/// must name catalog entries, <c>resources</c> catalog resources or templates (by name or URI), each once; the
+/// agent's own entries are parsed like catalog ones and may not clash with what it lists.
 /// </summary>
-internal static partial class AgentParser
+internal static class AgentParser
 {
-    public static AgentDefinition? Parse(string id, JsonElement element, CatalogContext context, CatalogContent catalog)
+    public static AgentDefinition? Parse(string id, AgentSpec spec, CatalogContext context, CatalogContent catalog)
     {
         var label = $"agents.{id}";
-        var entry = new JsonEntry(element, label, context.Errors);
-        if (!entry.IsObject)
-        {
-            return null;
-        }
-
-        var before = context.Errors.Count;
-        if (!AgentId().IsMatch(id))
-        {
-            entry.Error("agent ids may only use letters, digits, '_' and '-' (1-64 characters); the id appears in /agents/{id}/mcp");
-        }
-
-        var title = entry.String("title");
-        var description = entry.String("description", required: true);
-        var allowedUsers = entry.Strings("allowedUsers", required: true);
-        if (allowedUsers is { Count: 0 })
-        {
-            entry.Error("allowedUsers must list at least one username or subject, or \"*\" for every signed-in user");
-        }
+        var errors = context.Errors;
+        var before = errors.Count;
 
         var tools = new List<ToolDefinition>();
         var toolOrigins = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in entry.Strings("tools") ?? [])
+        foreach (var name in (spec.Tools ?? []).OfType<string>())
         {
             if (!catalog.Tools.TryGetValue(name, out var tool))
             {
-                entry.Error($"tools: unknown tool '{name}'");
+                errors.Add(label, $"tools: unknown tool '{name}'");
             }
             else if (toolOrigins.TryAdd(name, "tools"))
             {
@@ -47,89 +29,74 @@ internal static partial class AgentParser
             }
             else
             {
-                entry.Error($"tools: '{name}' is listed twice");
+                errors.Add(label, $"tools: '{name}' is listed twice");
             }
         }
 
-        foreach (var (element2, index) in Items(entry, "ownTools"))
+        foreach (var (own, index) in Own(spec.OwnTools))
         {
-            var toolLabel = CatalogErrors.Label($"{label}.ownTools", index, NameOf(element2));
-            if (ToolParser.Parse(element2, toolLabel, context) is not { } own)
+            if (ToolParser.Parse(own, CatalogErrors.Label($"{label}.ownTools", index, own.Name), context) is not { } tool)
             {
                 continue;
             }
 
-            if (toolOrigins.TryGetValue(own.Name, out var origin))
+            if (toolOrigins.TryGetValue(tool.Name, out var origin))
             {
-                context.Errors.Add(CatalogErrors.Label($"{label}.ownTools", index, null), $"duplicate name '{own.Name}' (already in {label}.{origin})");
+                errors.Add(CatalogErrors.Label($"{label}.ownTools", index, null), $"duplicate name '{tool.Name}' (already in {label}.{origin})");
             }
             else
             {
-                toolOrigins[own.Name] = "ownTools";
-                tools.Add(own);
+                toolOrigins[tool.Name] = "ownTools";
+                tools.Add(tool);
             }
         }
 
         var resources = new List<ResourceDefinition>();
         var templates = new List<ResourceTemplateDefinition>();
-        foreach (var reference in entry.Strings("resources") ?? [])
+        foreach (var reference in (spec.Resources ?? []).OfType<string>())
         {
             if (catalog.Resources.FirstOrDefault(r => r.Name == reference || r.Uri == reference) is { } resource)
             {
-                AddOnce(entry, resources, resource, reference);
+                AddOnce(errors, label, resources, resource, reference);
             }
             else if (catalog.Templates.FirstOrDefault(t => t.Name == reference || t.UriTemplate.Text == reference) is { } template)
             {
-                AddOnce(entry, templates, template, reference);
+                AddOnce(errors, label, templates, template, reference);
             }
             else
             {
-                entry.Error($"resources: unknown resource or resource template '{reference}'");
+                errors.Add(label, $"resources: unknown resource or resource template '{reference}'");
             }
         }
 
-        foreach (var (item, index) in Items(entry, "ownResources"))
-        {
-            if (ResourceParser.ParseResource(item, CatalogErrors.Label($"{label}.ownResources", index, NameOf(item)), context) is { } own)
-            {
-                resources.Add(own);
-            }
-        }
-
-        foreach (var (item, index) in Items(entry, "ownResourceTemplates"))
-        {
-            if (ResourceParser.ParseTemplate(item, CatalogErrors.Label($"{label}.ownResourceTemplates", index, NameOf(item)), context) is { } own)
-            {
-                templates.Add(own);
-            }
-        }
+        resources.AddRange(Own(spec.OwnResources)
+            .Select(e => ResourceParser.ParseResource(e.Spec, CatalogErrors.Label($"{label}.ownResources", e.Index, e.Spec.Name), context))
+            .OfType<ResourceDefinition>());
+        templates.AddRange(Own(spec.OwnResourceTemplates)
+            .Select(e => ResourceParser.ParseTemplate(e.Spec, CatalogErrors.Label($"{label}.ownResourceTemplates", e.Index, e.Spec.Name), context))
+            .OfType<ResourceTemplateDefinition>());
 
         var prompts = new List<PromptDefinition>();
-        foreach (var name in entry.Strings("prompts") ?? [])
+        foreach (var name in (spec.Prompts ?? []).OfType<string>())
         {
             if (catalog.Prompts.FirstOrDefault(p => p.Name == name) is { } prompt)
             {
-                AddOnce(entry, prompts, prompt, name);
+                AddOnce(errors, label, prompts, prompt, name);
             }
             else
             {
-                entry.Error($"prompts: unknown prompt '{name}'");
+                errors.Add(label, $"prompts: unknown prompt '{name}'");
             }
         }
 
-        foreach (var (item, index) in Items(entry, "ownPrompts"))
-        {
-            if (PromptParser.Parse(item, CatalogErrors.Label($"{label}.ownPrompts", index, NameOf(item)), context) is { } own)
-            {
-                prompts.Add(own);
-            }
-        }
+        prompts.AddRange(Own(spec.OwnPrompts)
+            .Select(e => PromptParser.Parse(e.Spec, CatalogErrors.Label($"{label}.ownPrompts", e.Index, e.Spec.Name), context))
+            .OfType<PromptDefinition>());
 
-        CatalogLoader.ReportDuplicates(context.Errors, label, "resource URI", resources.Select(r => r.Uri));
-        CatalogLoader.ReportDuplicates(context.Errors, label, "resource name", resources.Select(r => r.Name).Concat(templates.Select(t => t.Name)));
-        CatalogLoader.ReportDuplicates(context.Errors, label, "prompt name", prompts.Select(p => p.Name));
-        entry.ReportUnknown();
-        if (context.Errors.Count > before)
+        CatalogLoader.ReportDuplicates(errors, label, "resource URI", resources.Select(r => r.Uri));
+        CatalogLoader.ReportDuplicates(errors, label, "resource name", resources.Select(r => r.Name).Concat(templates.Select(t => t.Name)));
+        CatalogLoader.ReportDuplicates(errors, label, "prompt name", prompts.Select(p => p.Name));
+        if (errors.Count > before || spec.Description is null || spec.AllowedUsers is not { Count: > 0 } users || users.Any(u => u is null))
         {
             return null;
         }
@@ -137,18 +104,18 @@ internal static partial class AgentParser
         return new AgentDefinition
         {
             Id = id,
-            Title = title,
-            Description = description!,
-            AllowedUsers = allowedUsers!,
+            Title = spec.Title,
+            Description = spec.Description,
+            AllowedUsers = users,
             View = new CatalogView(tools, resources, templates, prompts),
         };
     }
 
-    private static void AddOnce<T>(JsonEntry entry, List<T> list, T item, string reference)
+    private static void AddOnce<T>(CatalogErrors errors, string label, List<T> list, T item, string reference)
     {
         if (list.Contains(item))
         {
-            entry.Error($"'{reference}' is listed twice");
+            errors.Add(label, $"'{reference}' is listed twice");
         }
         else
         {
@@ -156,27 +123,10 @@ internal static partial class AgentParser
         }
     }
 
-    private static IEnumerable<(JsonElement Item, int Index)> Items(JsonEntry entry, string property)
-    {
-        if (entry.Element(property) is not { } array)
-        {
-            return [];
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            entry.Error($"{property} must be an array");
-            return [];
-        }
-
-        return array.EnumerateArray().Select((item, index) => (item, index));
-    }
-
-    internal static string? NameOf(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex AgentId();
+    /// <summary>The entries that deserialized, with their index (the schema reported the others).</summary>
+    internal static IEnumerable<(T Spec, int Index)> Own<T>(IReadOnlyList<T?> entries)
+        where T : class =>
+        entries.Select((spec, index) => (spec, index)).Where(e => e.spec is not null).Select(e => (e.spec!, e.index));
 }
 
 /// <summary>The catalog-level entries agents may reference.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Json.Pointer;
 using Json.Schema;
 
 namespace Facade.McpAdapter.Catalog;
@@ -51,13 +52,12 @@ public static class ArgumentValidator
         }
 
         var errors = new List<string>();
-        foreach (var detail in Flatten(results).Where(d => d.HasErrors))
+        foreach (var detail in SchemaResults.Flatten(results).Where(d => d.HasErrors()))
         {
-            var subschema = Subschema(tool.InputSchema, detail.SchemaLocation);
-            var instancePointer = detail.InstanceLocation.ToString();
+            var subschema = SchemaResults.Subschema(tool.InputSchema, detail);
             foreach (var (keyword, message) in detail.Errors!)
             {
-                errors.AddRange(Explain(keyword, message, instancePointer, subschema, instance, detail.EvaluationPath.ToString()));
+                errors.AddRange(Explain(keyword, message, detail.InstanceLocation, subschema, instance, detail.EvaluationPath.ToString()));
             }
         }
 
@@ -69,27 +69,9 @@ public static class ArgumentValidator
         return [.. errors.Distinct(StringComparer.Ordinal)];
     }
 
-    private static IEnumerable<EvaluationResults> Flatten(EvaluationResults results)
+    private static IEnumerable<string> Explain(string keyword, string fallback, JsonPointer pointer, JsonElement? schema, JsonElement instance, string evaluationPath)
     {
-        yield return results;
-        foreach (var detail in results.HasDetails ? results.Details : [])
-        {
-            foreach (var nested in Flatten(detail))
-            {
-                yield return nested;
-            }
-        }
-    }
-
-    private static JsonElement? Subschema(JsonElement root, Uri location)
-    {
-        var fragment = location.Fragment.TrimStart('#');
-        return JsonPointerText.TryResolve(root, fragment, out var schema) && schema.ValueKind == JsonValueKind.Object ? schema : null;
-    }
-
-    private static IEnumerable<string> Explain(string keyword, string fallback, string pointer, JsonElement? schema, JsonElement instance, string evaluationPath)
-    {
-        var path = JsonPointerText.ToDisplayPath(pointer);
+        var path = SchemaResults.DisplayPath(pointer);
         var subject = path.Length == 0 ? "the arguments" : $"'{path}'";
         string? Keyword(string name) => schema is { } s && s.TryGetProperty(name, out var value) ? Describe(value) : null;
 
@@ -135,7 +117,7 @@ public static class ArgumentValidator
                 return [$"{subject} must be a multiple of {divisor}"];
             case "" or "false" when evaluationPath.EndsWith("additionalProperties", StringComparison.Ordinal)
                 || evaluationPath.EndsWith("unevaluatedProperties", StringComparison.Ordinal):
-                return [pointer.LastIndexOf('/') == 0 ? $"{subject} is not a known argument" : $"{subject} is not an allowed property"];
+                return [pointer.SegmentCount == 1 ? $"{subject} is not a known argument" : $"{subject} is not an allowed property"];
             case "" or "false":
                 return [$"{subject} is not allowed"];
             default:
@@ -143,10 +125,10 @@ public static class ArgumentValidator
         }
     }
 
-    private static IEnumerable<string> Missing(JsonElement? schema, JsonElement root, string pointer)
+    private static IEnumerable<string> Missing(JsonElement? schema, JsonElement root, JsonPointer pointer)
     {
         if (schema is not { } s || !s.TryGetProperty("required", out var required) || required.ValueKind != JsonValueKind.Array
-            || !JsonPointerText.TryResolve(root, pointer, out var value) || value.ValueKind != JsonValueKind.Object)
+            || pointer.Evaluate(root) is not { ValueKind: JsonValueKind.Object } value)
         {
             return [];
         }

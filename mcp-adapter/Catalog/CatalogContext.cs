@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Facade.Common;
 using Facade.McpAdapter.Backend;
 
 namespace Facade.McpAdapter.Catalog;
@@ -16,40 +17,24 @@ internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory,
     /// <summary>Backends that are declared but already reported as invalid; references to them add no second error.</summary>
     public IReadOnlySet<string> BrokenBackends { get; } = brokenBackends;
 
-    /// <summary>Reads a scope list; unknown scopes are errors, duplicates are dropped.</summary>
-    public IReadOnlyList<string> ReadScopes(JsonEntry entry, string property, bool required)
+    /// <summary>Every scope must be one of the edge's API scopes (<see cref="ScopeCatalog.Api"/>); duplicates are dropped.</summary>
+    public IReadOnlyList<string> CheckScopes(IReadOnlyList<string>? scopes, string label)
     {
-        var scopes = entry.Strings(property, required: false);
-        if (scopes is null)
+        var given = (scopes ?? []).Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var scope in given.Where(s => !ScopeCatalog.IsApi(s)))
         {
-            if (required && !entry.Has(property) && entry.IsObject)
-            {
-                entry.Error($"{entry.Name(property)} is required (use [] when any signed-in caller may use it)");
-            }
-
-            return [];
+            Errors.Add(label, $"scope '{scope}' is not a known scope (known: {string.Join(" ", ScopeCatalog.Api)})");
         }
 
-        foreach (var scope in scopes.Where(s => !KnownScopes.IsKnown(s)))
-        {
-            entry.Error($"scope '{scope}' is not a known scope (known: {string.Join(" ", KnownScopes.All)})");
-        }
-
-        return [.. scopes.Distinct(StringComparer.Ordinal)];
+        return given;
     }
 
-    /// <summary><c>call.backend</c>; may be left out when the catalog has exactly one backend.</summary>
-    public bool TryResolveBackend(JsonEntry call, [NotNullWhen(true)] out BackendDefinition? backend)
+    /// <summary>A backend name (<paramref name="property"/> as messages show it); may be left out when the catalog has exactly one backend.</summary>
+    public bool TryResolveBackend(string? name, string property, string label, [NotNullWhen(true)] out BackendDefinition? backend)
     {
         backend = null;
-        var name = call.String("backend");
         if (name is null)
         {
-            if (call.Has("backend"))
-            {
-                return false;
-            }
-
             if (Backends.Count == 1 && BrokenBackends.Count == 0)
             {
                 backend = Backends.Values.Single();
@@ -58,7 +43,7 @@ internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory,
 
             if (Backends.Count + BrokenBackends.Count != 1)
             {
-                call.Error($"{call.Name("backend")} is required when the catalog has {(Backends.Count + BrokenBackends.Count == 0 ? "no backends" : "several backends")}");
+                Errors.Add(label, $"{property} is required when the catalog has {(Backends.Count + BrokenBackends.Count == 0 ? "no backends" : "several backends")}");
             }
 
             return false;
@@ -69,12 +54,11 @@ internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory,
             return true;
         }
 
-        if (BrokenBackends.Contains(name))
+        if (!BrokenBackends.Contains(name))
         {
-            return false;
+            Errors.Add(label, $"{property} '{name}' is not a known backend (known: {(Backends.Count == 0 ? "none" : string.Join(", ", Backends.Keys))})");
         }
 
-        call.Error($"{call.Name("backend")} '{name}' is not a known backend (known: {(Backends.Count == 0 ? "none" : string.Join(", ", Backends.Keys))})");
         return false;
     }
 }

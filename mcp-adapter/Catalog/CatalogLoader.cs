@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Facade.McpAdapter.Catalog.Format;
 using Facade.McpAdapter.Catalog.OpenApi;
 
 namespace Facade.McpAdapter.Catalog;
 
 /// <summary>
-/// Reads the catalog file, imports the OpenAPI documents it points at, validates everything and builds the
-/// immutable <see cref="ToolCatalog"/>. Any problem: one <see cref="CatalogValidationException"/> listing all of them.
+/// Reads the catalog file, checks it against <c>catalog/catalog.schema.json</c>, reads it into records, imports the
+/// OpenAPI documents it points at, checks the references between entries and builds the immutable <see cref="ToolCatalog"/>. Any problem: one <see cref="CatalogValidationException"/> listing all of them.
 /// </summary>
 public static class CatalogLoader
 {
@@ -46,7 +47,11 @@ public static class CatalogLoader
         using (document)
         {
             var errors = new CatalogErrors();
-            var catalog = Build(document.RootElement, baseDirectory, source, backendOverrides, errors);
+            CatalogSchema.Validate(document.RootElement, errors);
+            var file = document.RootElement.ValueKind == JsonValueKind.Object
+                ? EntryConverters.TryDeserialize<CatalogFile>(document.RootElement, CatalogFile.SerializerOptions)
+                : null;
+            var catalog = file is null ? null : Build(file, baseDirectory, source, backendOverrides, errors);
             if (errors.Count > 0 || catalog is null)
             {
                 throw new CatalogValidationException(source, [.. errors.All]);
@@ -56,44 +61,37 @@ public static class CatalogLoader
         }
     }
 
-    private static ToolCatalog? Build(JsonElement rootElement, string baseDirectory, string source, IReadOnlyDictionary<string, string>? overrides, CatalogErrors errors)
+    /// <summary>The checks a schema cannot make: references between entries, names against names, known scopes.</summary>
+    private static ToolCatalog? Build(CatalogFile file, string baseDirectory, string source, IReadOnlyDictionary<string, string>? overrides, CatalogErrors errors)
     {
-        var root = new JsonEntry(rootElement, "catalog", errors);
-        if (!root.IsObject)
-        {
-            return null;
-        }
-
-        root.Allow("$schema", "description");
-        var backends = BackendsSection.Read(root.Element("backends"), overrides, errors, out var brokenBackends);
+        var backends = BackendsSection.Read(file.Backends, overrides, errors, out var brokenBackends);
         var context = new CatalogContext(errors, baseDirectory, backends, brokenBackends);
 
         var tools = new List<ToolDefinition>();
         var toolLabels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (item, index) in Section(root, "tools"))
+        foreach (var (spec, index) in AgentParser.Own(file.Tools))
         {
-            var label = CatalogErrors.Label("tools", index, AgentParser.NameOf(item));
-            AddTool(ToolParser.Parse(item, label, context), CatalogErrors.Label("tools", index, null), tools, toolLabels, errors);
+            AddTool(ToolParser.Parse(spec, CatalogErrors.Label("tools", index, spec.Name), context), CatalogErrors.Label("tools", index, null), tools, toolLabels, errors);
         }
 
-        foreach (var (item, index) in Section(root, "openapi"))
+        foreach (var (spec, index) in AgentParser.Own(file.Openapi))
         {
-            foreach (var (tool, label) in OpenApiImporter.Import(item, index, context))
+            foreach (var (tool, label) in OpenApiImporter.Import(spec, index, context))
             {
                 AddTool(tool, label, tools, toolLabels, errors);
             }
         }
 
-        var resources = Section(root, "resources")
-            .Select(e => ResourceParser.ParseResource(e.Item, CatalogErrors.Label("resources", e.Index, AgentParser.NameOf(e.Item)), context))
+        var resources = AgentParser.Own(file.Resources)
+            .Select(e => ResourceParser.ParseResource(e.Spec, CatalogErrors.Label("resources", e.Index, e.Spec.Name), context))
             .OfType<ResourceDefinition>()
             .ToList();
-        var templates = Section(root, "resourceTemplates")
-            .Select(e => ResourceParser.ParseTemplate(e.Item, CatalogErrors.Label("resourceTemplates", e.Index, AgentParser.NameOf(e.Item)), context))
+        var templates = AgentParser.Own(file.ResourceTemplates)
+            .Select(e => ResourceParser.ParseTemplate(e.Spec, CatalogErrors.Label("resourceTemplates", e.Index, e.Spec.Name), context))
             .OfType<ResourceTemplateDefinition>()
             .ToList();
-        var prompts = Section(root, "prompts")
-            .Select(e => PromptParser.Parse(e.Item, CatalogErrors.Label("prompts", e.Index, AgentParser.NameOf(e.Item)), context))
+        var prompts = AgentParser.Own(file.Prompts)
+            .Select(e => PromptParser.Parse(e.Spec, CatalogErrors.Label("prompts", e.Index, e.Spec.Name), context))
             .OfType<PromptDefinition>()
             .ToList();
 
@@ -104,25 +102,14 @@ public static class CatalogLoader
 
         var content = new CatalogContent(tools.ToDictionary(t => t.Name, StringComparer.Ordinal), resources, templates, prompts);
         var agents = new Dictionary<string, AgentDefinition>(StringComparer.Ordinal);
-        if (root.Element("agents") is { } agentSection)
+        foreach (var (id, spec) in file.Agents)
         {
-            if (agentSection.ValueKind != JsonValueKind.Object)
+            if (spec is not null && AgentParser.Parse(id, spec, context, content) is { } agent)
             {
-                errors.Add("agents", "must be a JSON object of id → agent");
-            }
-            else
-            {
-                foreach (var property in agentSection.EnumerateObject())
-                {
-                    if (AgentParser.Parse(property.Name, property.Value, context, content) is { } agent)
-                    {
-                        agents[agent.Id] = agent;
-                    }
-                }
+                agents[agent.Id] = agent;
             }
         }
 
-        root.ReportUnknown();
         return errors.Count > 0 ? null : new ToolCatalog(source, backends, tools, resources, templates, prompts, agents);
     }
 
@@ -149,21 +136,5 @@ public static class CatalogLoader
         {
             errors.Add(label, $"duplicate {what} '{duplicate.Key}'");
         }
-    }
-
-    private static IEnumerable<(JsonElement Item, int Index)> Section(JsonEntry root, string property)
-    {
-        if (root.Element(property) is not { } array)
-        {
-            return [];
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            root.Error($"{property} must be an array");
-            return [];
-        }
-
-        return [.. array.EnumerateArray().Select((item, index) => (item, index))];
     }
 }

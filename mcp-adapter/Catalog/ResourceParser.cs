@@ -1,70 +1,50 @@
-using System.Text.Json;
+using Facade.McpAdapter.Catalog.Format;
 
 namespace Facade.McpAdapter.Catalog;
 
 /// <summary>
-/// <c>resources[i]</c>: <c>{ "uri", "name", "title", "description", "mimeType", "scopes", "call" }</c> and
-/// <c>resourceTemplates[i]</c>: the same with <c>uriTemplate</c> instead of <c>uri</c>.
+/// <c>resources[i]</c> and <c>resourceTemplates[i]</c> (shapes checked by <c>catalog.schema.json</c>): the URI
+/// template, the scopes, and the read-only call that its variables (or nothing, for a fixed resource) feed.
 /// </summary>
 internal static class ResourceParser
 {
     private const string DefaultMimeType = "application/json";
 
-    public static ResourceDefinition? ParseResource(JsonElement element, string label, CatalogContext context)
+    public static ResourceDefinition? ParseResource(ResourceSpec spec, string label, CatalogContext context)
     {
-        var entry = new JsonEntry(element, label, context.Errors);
-        if (!entry.IsObject)
-        {
-            return null;
-        }
-
         var before = context.Errors.Count;
-        var uri = entry.String("uri", required: true);
-        if (uri is not null && (!Uri.TryCreate(uri, UriKind.Absolute, out _) || uri.Contains('{', StringComparison.Ordinal)))
-        {
-            entry.Error($"uri '{uri}' must be an absolute URI without variables (use resourceTemplates for facade://tasks/{{id}})");
-        }
-
-        var (name, title, description, mimeType, scopes) = ReadCommon(entry, context);
-        var call = CallParser.Read(entry, context, CallArguments.None);
-        entry.ReportUnknown();
-        if (context.Errors.Count > before || call is null)
+        var scopes = context.CheckScopes(spec.Scopes, label);
+        var call = CallParser.Read(spec.Call, label, context, CallArguments.None);
+        if (context.Errors.Count > before || call is null || spec.Uri is null || spec.Name is null || spec.Scopes is null)
         {
             return null;
         }
 
         return new ResourceDefinition
         {
-            Uri = uri!,
-            Name = name!,
-            Title = title,
-            Description = description,
-            MimeType = mimeType,
+            Uri = spec.Uri,
+            Name = spec.Name,
+            Title = spec.Title,
+            Description = spec.Description,
+            MimeType = spec.MimeType ?? DefaultMimeType,
             Scopes = scopes,
             Call = call,
             Source = label,
         };
     }
 
-    public static ResourceTemplateDefinition? ParseTemplate(JsonElement element, string label, CatalogContext context)
+    public static ResourceTemplateDefinition? ParseTemplate(ResourceSpec spec, string label, CatalogContext context)
     {
-        var entry = new JsonEntry(element, label, context.Errors);
-        if (!entry.IsObject)
-        {
-            return null;
-        }
-
         var before = context.Errors.Count;
         UriTemplate? template = null;
-        if (entry.String("uriTemplate", required: true) is { } text && !UriTemplate.TryParse(text, out template, out var error))
+        if (spec.UriTemplate is { } text && !UriTemplate.TryParseResource(text, out template, out var error))
         {
-            entry.Error(error);
+            context.Errors.Add(label, error);
         }
 
-        var (name, title, description, mimeType, scopes) = ReadCommon(entry, context);
-        var call = CallParser.Read(entry, context, CallArguments.FromTemplate(template));
-        entry.ReportUnknown();
-        if (context.Errors.Count > before || call is null || template is null)
+        var scopes = context.CheckScopes(spec.Scopes, label);
+        var call = CallParser.Read(spec.Call, label, context, CallArguments.FromTemplate(template));
+        if (context.Errors.Count > before || call is null || template is null || spec.Name is null || spec.Scopes is null)
         {
             return null;
         }
@@ -72,28 +52,13 @@ internal static class ResourceParser
         return new ResourceTemplateDefinition
         {
             UriTemplate = template,
-            Name = name!,
-            Title = title,
-            Description = description,
-            MimeType = mimeType,
+            Name = spec.Name,
+            Title = spec.Title,
+            Description = spec.Description,
+            MimeType = spec.MimeType ?? DefaultMimeType,
             Scopes = scopes,
             Call = call,
             Source = label,
         };
-    }
-
-    private static (string? Name, string? Title, string? Description, string MimeType, IReadOnlyList<string> Scopes) ReadCommon(JsonEntry entry, CatalogContext context)
-    {
-        var name = entry.String("name", required: true);
-        if (name is not null && !ToolParser.ToolName().IsMatch(name))
-        {
-            entry.Error($"name '{name}' may only use letters, digits, '_', '-' and '.' (1-64 characters)");
-        }
-
-        var title = entry.String("title");
-        var description = entry.String("description");
-        var mimeType = entry.String("mimeType") ?? DefaultMimeType;
-        var scopes = context.ReadScopes(entry, "scopes", required: true);
-        return (name, title, description, mimeType, scopes);
     }
 }

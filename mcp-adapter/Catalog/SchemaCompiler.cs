@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Json.Pointer;
 using Json.Schema;
 
 namespace Facade.McpAdapter.Catalog;
@@ -46,7 +47,9 @@ internal static class SchemaCompiler
         JsonSchema compiled;
         try
         {
-            compiled = schema.Deserialize<JsonSchema>() ?? throw new JsonException("The schema is null.");
+            // The built schema keeps the element, so it gets its own copy (the catalog document is disposed after loading);
+            // and its own registry: tool schemas are separate documents, and a $id in one must not clash with another's.
+            compiled = JsonSchema.Build(schema.Clone(), new BuildOptions { Dialect = Dialect.Draft202012, SchemaRegistry = new SchemaRegistry() });
         }
         catch (Exception ex) when (ex is JsonException or JsonSchemaException or ArgumentException or InvalidOperationException or FormatException)
         {
@@ -60,8 +63,8 @@ internal static class SchemaCompiler
             var meta = MetaSchemas.Draft202012.Evaluate(schema, new EvaluationOptions { OutputFormat = OutputFormat.List });
             if (!meta.IsValid)
             {
-                var reasons = meta.Details.Prepend(meta)
-                    .Where(d => d.HasErrors)
+                var reasons = SchemaResults.Flatten(meta)
+                    .Where(d => d.HasErrors())
                     .SelectMany(d => d.Errors!.Select(e => $"{Where(d.InstanceLocation.ToString())}{e.Value}"))
                     .Distinct(StringComparer.Ordinal)
                     .Take(3);
@@ -92,7 +95,7 @@ internal static class SchemaCompiler
                         }
                         else if (reference.StartsWith("#/", StringComparison.Ordinal) || reference == "#")
                         {
-                            if (!JsonPointerText.TryResolve(root, reference[1..], out _))
+                            if (!JsonPointer.TryParse(Uri.UnescapeDataString(reference[1..]), out var pointer) || pointer.Evaluate(root) is null)
                             {
                                 problems.Add($"$ref '{reference}' does not point at anything in the schema");
                             }

@@ -1,108 +1,72 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Facade.McpAdapter.Catalog.Format;
 
 namespace Facade.McpAdapter.Catalog;
 
 /// <summary>
-/// One tool entry: <c>{ "name", "title", "description", "inputSchema", "outputSchema", "scopes", "annotations",
-/// "inDefaultServer", "call" }</c>.
+/// One tool entry (shape checked by <c>catalog.schema.json</c>, <c>$defs/tool</c>): compiles its schemas and checks
+/// what refers to something else: scopes, the backend, and the call's use of the arguments.
 /// </summary>
-internal static partial class ToolParser
+internal static class ToolParser
 {
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
-    public static ToolDefinition? Parse(JsonElement element, string label, CatalogContext context, bool inDefaultServerByDefault = true)
+    public static ToolDefinition? Parse(ToolSpec spec, string label, CatalogContext context, bool inDefaultServerByDefault = true)
     {
-        var entry = new JsonEntry(element, label, context.Errors);
-        if (!entry.IsObject)
-        {
-            return null;
-        }
-
         var before = context.Errors.Count;
-        var name = entry.String("name", required: true);
-        if (name is not null && !ToolName().IsMatch(name))
+        var inputSchema = spec.InputSchema ?? EmptyObjectSchema;
+        var compiled = Compile(inputSchema, "inputSchema", label, context);
+        if (spec.OutputSchema is { } output)
         {
-            entry.Error($"name '{name}' is not a valid MCP tool name (1-64 characters: letters, digits, '_', '-', '.')");
+            Compile(output, "outputSchema", label, context);
         }
 
-        var title = entry.String("title");
-        var description = entry.String("description", required: true);
-        var inputSchema = entry.Element("inputSchema") ?? EmptyObjectSchema;
-        var problems = new List<string>();
-        var compiled = SchemaCompiler.TryCompileObjectSchema(inputSchema, problems);
-        problems.ForEach(p => entry.Error($"inputSchema {p}"));
-
-        JsonElement? outputSchema = null;
-        if (entry.Element("outputSchema") is { } output)
-        {
-            var outputProblems = new List<string>();
-            SchemaCompiler.TryCompileObjectSchema(output, outputProblems);
-            outputProblems.ForEach(p => entry.Error($"outputSchema {p}"));
-            outputSchema = output.Clone();
-        }
-
-        var scopes = context.ReadScopes(entry, "scopes", required: true);
-        var inDefaultServer = entry.Bool("inDefaultServer") ?? inDefaultServerByDefault;
-        var call = CallParser.Read(entry, context, CallArguments.FromSchema(inputSchema));
-        var hints = ReadHints(entry, call?.Method);
-        entry.ReportUnknown();
-
-        if (context.Errors.Count > before || call is null || compiled is null || hints is null)
+        var scopes = context.CheckScopes(spec.Scopes, label);
+        var call = CallParser.Read(spec.Call, label, context, CallArguments.FromSchema(inputSchema));
+        if (context.Errors.Count > before || spec.Name is null || spec.Description is null || spec.Scopes is null || call is null || compiled is null)
         {
             return null;
         }
 
         return new ToolDefinition
         {
-            Name = name!,
-            Title = title,
-            Description = description!,
+            Name = spec.Name,
+            Title = spec.Title,
+            Description = spec.Description,
             InputSchema = inputSchema.Clone(),
-            OutputSchema = outputSchema,
+            OutputSchema = spec.OutputSchema?.Clone(),
             Scopes = scopes,
-            Annotations = hints,
+            Annotations = Hints(spec.Annotations, call.Method),
             Call = call,
-            InDefaultServer = inDefaultServer,
+            InDefaultServer = spec.InDefaultServer ?? inDefaultServerByDefault,
             Source = label,
             CompiledInputSchema = compiled,
         };
     }
 
-    /// <summary>Explicit hints win; the rest are inferred from the HTTP method.</summary>
-    private static ToolHints? ReadHints(JsonEntry entry, HttpMethod? method)
+    /// <summary>A schema that is not a JSON object was reported by the catalog schema; only objects are compiled.</summary>
+    private static Json.Schema.JsonSchema? Compile(JsonElement schema, string property, string label, CatalogContext context)
     {
-        var inferred = method is null ? null : ToolHints.Infer(method);
-        var annotations = entry.Child("annotations");
-        if (annotations is null)
-        {
-            return inferred;
-        }
-
-        if (!annotations.IsObject)
+        if (schema.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        var readOnly = annotations.Bool("readOnlyHint");
-        var destructive = annotations.Bool("destructiveHint");
-        var idempotent = annotations.Bool("idempotentHint");
-        var openWorld = annotations.Bool("openWorldHint");
-        annotations.ReportUnknown();
-        if (readOnly == true && destructive == true)
-        {
-            annotations.Error("annotations: a tool cannot be both readOnlyHint and destructiveHint");
-        }
-
-        return inferred is null
-            ? null
-            : new ToolHints(
-                readOnly ?? inferred.ReadOnly,
-                readOnly == true ? false : destructive ?? inferred.Destructive,
-                idempotent ?? (readOnly == true || inferred.Idempotent),
-                openWorld ?? inferred.OpenWorld);
+        var problems = new List<string>();
+        var compiled = SchemaCompiler.TryCompileObjectSchema(schema, problems);
+        problems.ForEach(p => context.Errors.Add(label, $"{property} {p}"));
+        return compiled;
     }
 
-    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,64}$")]
-    internal static partial Regex ToolName();
+    /// <summary>Explicit hints win; the rest are inferred from the HTTP method.</summary>
+    private static ToolHints Hints(HintsSpec? hints, HttpMethod method)
+    {
+        var inferred = ToolHints.Infer(method);
+        var readOnly = hints?.ReadOnlyHint;
+        return new ToolHints(
+            readOnly ?? inferred.ReadOnly,
+            readOnly == true ? false : hints?.DestructiveHint ?? inferred.Destructive,
+            hints?.IdempotentHint ?? (readOnly == true || inferred.Idempotent),
+            hints?.OpenWorldHint ?? inferred.OpenWorld);
+    }
 }

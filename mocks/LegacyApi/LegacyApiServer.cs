@@ -4,6 +4,7 @@ using Facade.Mocks.LegacyApi.Data;
 using Facade.Mocks.LegacyApi.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WireMock;
 using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;
@@ -45,8 +46,9 @@ public sealed class LegacyApiServer : IDisposable
     /// <summary>Snapshot of the requests received so far, oldest first.</summary>
     public IReadOnlyList<RecordedRequest> Requests =>
         [.. _server.LogEntries
-            .OrderBy(entry => entry.RequestMessage.DateTime)
-            .Select(ToRecordedRequest)];
+            .Where(entry => entry.RequestMessage is not null)
+            .Select(entry => ToRecordedRequest(entry.RequestMessage!, entry.ResponseMessage))
+            .OrderBy(request => request.ReceivedAt)];
 
     /// <summary>Starts a server on 127.0.0.1:<paramref name="port"/>; 0 picks a free port.</summary>
     public static LegacyApiServer Start(int port = 0, ILoggerFactory? loggerFactory = null)
@@ -95,9 +97,8 @@ public sealed class LegacyApiServer : IDisposable
         _server.Dispose();
     }
 
-    private static RecordedRequest ToRecordedRequest(ILogEntry entry)
+    private static RecordedRequest ToRecordedRequest(IRequestMessage request, IResponseMessage? response)
     {
-        var request = entry.RequestMessage;
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers ?? new Dictionary<string, WireMockList<string>>())
         {
@@ -110,7 +111,7 @@ public sealed class LegacyApiServer : IDisposable
             request.RawQuery?.TrimStart('?') ?? string.Empty,
             headers,
             request.BodyAsBytes is { Length: > 0 } ? request.Body : null,
-            StatusCodeOf(entry.ResponseMessage?.StatusCode),
+            StatusCodeOf(response?.StatusCode),
             request.DateTime);
     }
 

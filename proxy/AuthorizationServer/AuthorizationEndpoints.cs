@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Facade.Common;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore;
@@ -61,8 +62,10 @@ internal static class AuthorizationEndpoints
             authorizations.Add(authorization);
         }
 
-        // First-party clients configured with implicit consent are trusted: their grant is recorded without asking.
+        // First-party clients configured with implicit consent are trusted: their grant is recorded without asking,
+        // unless it includes a scope the user must always see (keys:write).
         if (authorizations.Count == 0 && !request.HasPromptValue(PromptValues.Consent)
+            && !scopes.Any(ScopeCatalog.NeverGrantedSilently.Contains)
             && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
         {
             authorizations.Add(await services.Authorizations.CreateAsync(services.Claims.Create(user, scopes), user.Id, applicationId!,

@@ -1,3 +1,4 @@
+using Facade.Common;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;

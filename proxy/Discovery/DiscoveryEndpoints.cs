@@ -1,5 +1,4 @@
 using Facade.Common;
-using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Edge;
 using Facade.Proxy.Hosting;
 using Microsoft.Extensions.Options;
@@ -24,13 +23,13 @@ internal static class DiscoveryEndpoints
     {
         var scopes = prefix is not null && ScopeCatalog.ByPrefix.TryGetValue(prefix, out var forPrefix)
             ? forPrefix
-            : ScopeCatalog.All.Where(s => s is not ("openid" or "profile" or "email")).ToArray();
+            : ScopeCatalog.Api;
         var document = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             // RFC 9728 §3.3: the resource must equal the URL the metadata URL was derived from.
             ["resource"] = prefix is null ? url.Issuer : url.Resolve(prefix),
             ["authorization_servers"] = new[] { url.Issuer },
-            ["scopes_supported"] = scopes.Append("offline_access").Distinct().ToArray(),
+            ["scopes_supported"] = scopes.Append(ScopeCatalog.OfflineAccess).Distinct().ToArray(),
             ["bearer_methods_supported"] = new[] { "header" },
             ["resource_name"] = prefix is null ? "Facade" : $"Facade /{prefix}",
             ["resource_signing_alg_values_supported"] = new[] { "RS256" },

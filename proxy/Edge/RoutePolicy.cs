@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Facade.Proxy.AuthorizationServer;
+using Facade.Common;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Facade.Proxy.Edge;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Facade.Proxy.AuthorizationServer;
+using Facade.Common;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

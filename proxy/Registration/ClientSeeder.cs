@@ -1,4 +1,4 @@
-using Facade.Proxy.AuthorizationServer;
+using Facade.Common;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

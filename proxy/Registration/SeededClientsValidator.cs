@@ -1,4 +1,4 @@
-using Facade.Proxy.AuthorizationServer;
+using Facade.Common;
 using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Registration;

@@ -1,65 +1,45 @@
 using System.Text;
 using System.Text.Json;
+using Facade.McpAdapter.Catalog.Format;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
 namespace Facade.McpAdapter.Catalog.OpenApi;
 
 /// <summary>
-/// <c>openapi[i]</c>: <c>{ "document": "legacy-openapi.json", "backend": "legacy", "namePrefix": "legacy_",
-/// "inDefaultServer": false, "include": [operationIds], "exclude": [operationIds], "description": "…" }</c>.
-/// Every operation of the OpenAPI 3 document (JSON or YAML, path relative to the catalog file) becomes a tool entry
+/// <c>openapi[i]</c> (shape checked by <c>catalog.schema.json</c>, <c>$defs/openapiImport</c>): <c>{ "document":
+/// "legacy-openapi.json", "backend": "legacy", "namePrefix": "legacy_", "inDefaultServer": false, "include": [operationIds],
+/// "exclude": [operationIds] }</c>. Every operation of the OpenAPI 3 document (JSON or YAML, path relative to the catalog file) becomes a tool entry
 /// that goes through exactly the same validation as a hand-written one.
 /// </summary>
 internal static class OpenApiImporter
 {
-    public static IReadOnlyList<(ToolDefinition Tool, string Label)> Import(JsonElement element, int index, CatalogContext context)
+    public static IReadOnlyList<(ToolDefinition Tool, string Label)> Import(OpenApiImportSpec spec, int index, CatalogContext context)
     {
-        var documentName = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("document", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-        var label = CatalogErrors.Label("openapi", index, documentName);
-        var entry = new JsonEntry(element, label, context.Errors);
-        if (!entry.IsObject)
-        {
-            return [];
-        }
-
+        var label = CatalogErrors.Label("openapi", index, spec.Document);
         var before = context.Errors.Count;
-        entry.Allow("description");
-        var file = entry.String("document", required: true);
-        var backend = entry.String("backend");
-        var prefix = entry.String("namePrefix", allowEmpty: true) ?? string.Empty;
-        var inDefaultServer = entry.Bool("inDefaultServer") ?? true;
-        var include = entry.Strings("include");
-        var exclude = entry.Strings("exclude") ?? [];
-        entry.ReportUnknown();
-        if (backend is not null && !context.Backends.ContainsKey(backend) && !context.BrokenBackends.Contains(backend))
+        if (spec.Backend is { } backend && !context.Backends.ContainsKey(backend) && !context.BrokenBackends.Contains(backend))
         {
-            entry.Error($"backend '{backend}' is not a known backend (known: {(context.Backends.Count == 0 ? "none" : string.Join(", ", context.Backends.Keys))})");
+            context.Errors.Add(label, $"backend '{backend}' is not a known backend (known: {(context.Backends.Count == 0 ? "none" : string.Join(", ", context.Backends.Keys))})");
         }
 
-        if (context.Errors.Count > before || file is null)
+        if (context.Errors.Count > before || spec.Document is null)
         {
             return [];
         }
 
-        var document = Read(entry, Path.GetFullPath(file, context.BaseDirectory));
+        var document = Read(label, context.Errors, Path.GetFullPath(spec.Document, context.BaseDirectory));
         if (document is null)
         {
             return [];
         }
 
         var operations = Operations(document).ToList();
-        foreach (var name in include ?? [])
+        var include = spec.Include?.OfType<string>().ToList();
+        var exclude = spec.Exclude?.OfType<string>().ToList() ?? [];
+        foreach (var name in (include ?? []).Concat(exclude).Where(n => !operations.Any(o => o.Matches(n))))
         {
-            if (!operations.Any(o => o.Matches(name)))
-            {
-                entry.Error($"include: '{name}' is not an operationId in the document");
-            }
-        }
-
-        foreach (var name in exclude.Where(n => !operations.Any(o => o.Matches(n))))
-        {
-            entry.Error($"exclude: '{name}' is not an operationId in the document");
+            context.Errors.Add(label, $"{(include?.Contains(name) == true ? "include" : "exclude")}: '{name}' is not an operationId in the document");
         }
 
         var converter = new OpenApiSchemaConverter(document);
@@ -67,13 +47,18 @@ internal static class OpenApiImporter
         foreach (var operation in operations.Where(o => (include is null || include.Any(o.Matches)) && !exclude.Any(o.Matches)))
         {
             var operationLabel = $"{label} {operation.Method.Method} {operation.Path} ({operation.OperationId ?? "no operationId: " + operation.BaseName})";
-            var toolEntry = OperationMapper.ToToolEntry(operation, document, converter, prefix, backend, operationLabel, context.Errors);
-            if (toolEntry is null)
+            if (OperationMapper.ToToolEntry(operation, document, converter, spec.NamePrefix ?? string.Empty, spec.Backend, operationLabel, context.Errors) is not { } entry)
             {
                 continue;
             }
 
-            if (ToolParser.Parse(JsonSerializer.SerializeToElement(toolEntry), operationLabel, context, inDefaultServer) is { } tool)
+            // A generated entry meets the same rules as a hand-written one (a valid tool name, above all).
+            var element = JsonSerializer.SerializeToElement(entry);
+            var errorsBefore = context.Errors.Count;
+            CatalogSchema.ValidateTool(element, operationLabel, context.Errors);
+            if (context.Errors.Count == errorsBefore
+                && EntryConverters.TryDeserialize<ToolSpec>(element, CatalogFile.SerializerOptions) is { } toolSpec
+                && ToolParser.Parse(toolSpec, operationLabel, context, spec.InDefaultServer ?? true) is { } tool)
             {
                 result.Add((tool, operationLabel));
             }
@@ -82,11 +67,11 @@ internal static class OpenApiImporter
         return result;
     }
 
-    private static OpenApiDocument? Read(JsonEntry entry, string path)
+    private static OpenApiDocument? Read(string label, CatalogErrors errors, string path)
     {
         if (!File.Exists(path))
         {
-            entry.Error($"document '{path}' does not exist (paths are relative to the catalog file)");
+            errors.Add(label, $"document '{path}' does not exist (paths are relative to the catalog file)");
             return null;
         }
 
@@ -108,20 +93,20 @@ internal static class OpenApiImporter
         }
         catch (Exception ex) when (ex is OpenApiException or InvalidOperationException or ArgumentException or IOException or FormatException)
         {
-            entry.Error($"document could not be read: {ex.Message}");
+            errors.Add(label, $"document could not be read: {ex.Message}");
             return null;
         }
 
         foreach (var error in result.Diagnostic?.Errors ?? [])
         {
-            entry.Error(string.IsNullOrEmpty(error.Pointer) ? $"document: {error.Message}" : $"document {error.Pointer}: {error.Message}");
+            errors.Add(label, string.IsNullOrEmpty(error.Pointer) ? $"document: {error.Message}" : $"document {error.Pointer}: {error.Message}");
         }
 
         if (result.Document is null || result.Diagnostic?.Errors.Count > 0)
         {
             if (result.Document is null && result.Diagnostic?.Errors.Count is null or 0)
             {
-                entry.Error("document is not an OpenAPI document");
+                errors.Add(label, "document is not an OpenAPI document");
             }
 
             return null;
@@ -129,7 +114,7 @@ internal static class OpenApiImporter
 
         if (result.Diagnostic?.SpecificationVersion is OpenApiSpecVersion.OpenApi2_0)
         {
-            entry.Error("document is Swagger/OpenAPI 2.0; only OpenAPI 3.x is supported");
+            errors.Add(label, "document is Swagger/OpenAPI 2.0; only OpenAPI 3.x is supported");
             return null;
         }
 

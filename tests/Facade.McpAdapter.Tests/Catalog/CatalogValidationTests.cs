@@ -51,7 +51,7 @@ public sealed class CatalogValidationTests : IDisposable
         { "bad result selector", With(Tool("x", call: """{ "backend": "legacy", "method": "GET", "path": "/api/tasks/{id}", "result": "data..items" }""")), "tools[0] 'x': call.result: result 'data..items' must be \"$\" or a dotted path" },
         { "forbidden header", With(Tool("x", call: """{ "backend": "legacy", "method": "GET", "path": "/api/tasks/{id}", "headers": { "Authorization": "id" } }""")), "tools[0] 'x': call.headers: header 'Authorization' may not be set by a tool" },
         { "identity header", With(Tool("x", call: """{ "backend": "legacy", "method": "GET", "path": "/api/tasks/{id}", "headers": { "X-Facade-Subject": "id" } }""")), "header 'X-Facade-Subject' may not be set by a tool" },
-        { "contradictory hints", With(Tool("x", extra: """, "annotations": { "readOnlyHint": true, "destructiveHint": true }""")), "tools[0] 'x': annotations: a tool cannot be both readOnlyHint and destructiveHint" },
+        { "contradictory hints", With(Tool("x", extra: """, "annotations": { "readOnlyHint": true, "destructiveHint": true }""")), "tools[0] 'x': annotations cannot be both readOnlyHint and destructiveHint" },
         { "hint not boolean", With(Tool("x", extra: """, "annotations": { "readOnlyHint": "yes" }""")), "tools[0] 'x': annotations.readOnlyHint must be true or false" },
         { "tools not array", """{ "backends": { "legacy": "http://127.0.0.1:5030" }, "tools": {} }""", "catalog: tools must be an array" },
         { "tool not object", With("42"), "tools[0]: must be a JSON object" },
@@ -64,12 +64,12 @@ public sealed class CatalogValidationTests : IDisposable
 
         // Resources and templates
         { "resource uri with variable", With(GetTaskTool, """, "resources": [ { "uri": "facade://tasks/{id}", "name": "t", "scopes": [], "call": { "method": "GET", "path": "/api/tasks" } } ]"""), "resources[0] 't': uri 'facade://tasks/{id}' must be an absolute URI without variables" },
-        { "resource not GET", With(GetTaskTool, """, "resources": [ { "uri": "facade://x", "name": "x", "scopes": [], "call": { "method": "POST", "path": "/api/tasks" } } ]"""), "resources[0] 'x': call.method must be GET: resources are read-only" },
+        { "resource not GET", With(GetTaskTool, """, "resources": [ { "uri": "facade://x", "name": "x", "scopes": [], "call": { "method": "POST", "path": "/api/tasks" } } ]"""), "resources[0] 'x': call.method 'POST' must be GET: resources are read-only" },
         { "resource unknown scope", With(GetTaskTool, """, "resources": [ { "uri": "facade://x", "name": "x", "scopes": ["tasks:everything"], "call": { "method": "GET", "path": "/api/tasks" } } ]"""), "resources[0] 'x': scope 'tasks:everything' is not a known scope" },
         { "resource path variable", With(GetTaskTool, """, "resources": [ { "uri": "facade://x", "name": "x", "scopes": [], "call": { "method": "GET", "path": "/api/tasks/{id}" } } ]"""), "resources[0] 'x': path template variable {id} is not available (a fixed resource has no arguments)" },
         { "template variable mismatch", With(GetTaskTool, """, "resourceTemplates": [ { "uriTemplate": "facade://tasks/{taskId}", "name": "task", "scopes": [], "call": { "method": "GET", "path": "/api/tasks/{id}" } } ]"""), "resourceTemplates[0] 'task': path template variable {id} is not a variable of uriTemplate 'facade://tasks/{taskId}'" },
         { "template without variables", With(GetTaskTool, """, "resourceTemplates": [ { "uriTemplate": "facade://tasks", "name": "tasks", "scopes": [], "call": { "method": "GET", "path": "/api/tasks" } } ]"""), "resourceTemplates[0] 'tasks': uriTemplate 'facade://tasks' has no {variable}" },
-        { "template operator", With(GetTaskTool, """, "resourceTemplates": [ { "uriTemplate": "facade://tasks/{+path}", "name": "t", "scopes": [], "call": { "method": "GET", "path": "/api/tasks" } } ]"""), "resourceTemplates[0] 't': uriTemplate 'facade://tasks/{+path}' may only use simple variables" },
+        { "template operator", With(GetTaskTool, """, "resourceTemplates": [ { "uriTemplate": "facade://tasks/{+path}", "name": "t", "scopes": [], "call": { "method": "GET", "path": "/api/tasks" } } ]"""), "resourceTemplates[0] 't': uriTemplate 'facade://tasks/{+path}' has an invalid variable name '{+path}' (only simple variables such as {id} are supported)" },
         { "duplicate resource uri", With(GetTaskTool, $$""", "resources": [ {{Resource}}, { "uri": "facade://organizations", "name": "orgs", "scopes": [], "call": { "method": "GET", "path": "/api/organizations" } } ]"""), "resources: duplicate uri 'facade://organizations'" },
         { "duplicate resource name", With(GetTaskTool, $$""", "resources": [ {{Resource}} ], "resourceTemplates": [ { "uriTemplate": "facade://orgs/{id}", "name": "organizations", "scopes": [], "call": { "method": "GET", "path": "/api/organizations" } } ]"""), "resources/resourceTemplates: duplicate name 'organizations'" },
 
@@ -121,7 +121,7 @@ public sealed class CatalogValidationTests : IDisposable
         Assert.Equal(
             [
                 "tools[1]: duplicate name 'get_task' (already defined by tools[0])",
-                "tools[2] 'create_task': scope 'tasks:admin' is not a known scope (known: organizations:read tasks:read tasks:write devices:read devices:write telemetry:read commands:write rules:read rules:write agents:invoke)",
+                "tools[2] 'create_task': scope 'tasks:admin' is not a known scope (known: organizations:read tasks:read tasks:write devices:read devices:write telemetry:read commands:write rules:read rules:write agents:invoke keys:write)",
                 "tools[3] 'x': path template variable {id} is not in inputSchema.properties",
                 "agents.planner: tools: unknown tool 'nope'",
             ],

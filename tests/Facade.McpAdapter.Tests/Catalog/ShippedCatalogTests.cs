@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Facade.Common;
 using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog;
 
@@ -172,7 +173,7 @@ public sealed class ShippedCatalogTests
             .Concat(Catalog.ResourceTemplates.SelectMany(r => r.Scopes))
             .Concat(Catalog.Prompts.SelectMany(p => p.Scopes))
             .Concat(Catalog.Agents.Values.SelectMany(a => a.View.Tools.SelectMany(t => t.Scopes)));
-        Assert.All(scopes, s => Assert.True(KnownScopes.IsKnown(s), s));
+        Assert.All(scopes, s => Assert.True(ScopeCatalog.IsApi(s), s));
     }
 
     [Fact]

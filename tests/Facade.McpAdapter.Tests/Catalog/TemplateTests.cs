@@ -47,7 +47,7 @@ public sealed class TemplateTests
     [Fact]
     public void UriTemplate_MatchesOneSegmentPerVariable_AndDecodes()
     {
-        Assert.True(UriTemplate.TryParse("facade://organizations/{org}/tasks/{id}", out var template, out _));
+        Assert.True(UriTemplate.TryParseResource("facade://organizations/{org}/tasks/{id}", out var template, out _));
         Assert.Equal(["org", "id"], template!.Variables);
 
         Assert.True(template.TryMatch("facade://organizations/org-1/tasks/task%201", out var values));
@@ -66,7 +66,7 @@ public sealed class TemplateTests
     [InlineData("/api/tasks?status=open&limit=5", new string[0], "status=open&limit=5")]
     public void PathTemplate_ParsesVariablesAndFixedQuery(string text, string[] variables, string? query)
     {
-        Assert.True(PathTemplate.TryParse(text, out var template, out _));
+        Assert.True(UriTemplate.TryParsePath(text, out var template, out _));
         Assert.Equal(variables, template!.Variables);
         Assert.Equal(query, template.FixedQuery);
     }
@@ -79,8 +79,35 @@ public sealed class TemplateTests
     [InlineData("/api/ tasks", "must not contain '#' or whitespace")]
     public void PathTemplate_RejectsBrokenTemplates(string text, string expected)
     {
-        Assert.False(PathTemplate.TryParse(text, out _, out var error));
+        Assert.False(UriTemplate.TryParsePath(text, out _, out var error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("path", "/api/{+path}", "path '/api/{+path}' has an invalid variable name '{+path}'")]
+    [InlineData("uriTemplate", "facade://x/{+path}", "uriTemplate 'facade://x/{+path}' has an invalid variable name '{+path}'")]
+    [InlineData("path", "/api/{id}/{id}", "path '/api/{id}/{id}' uses variable {id} twice")]
+    [InlineData("uriTemplate", "facade://x/{id}/{id}", "uriTemplate 'facade://x/{id}/{id}' uses variable {id} twice")]
+    [InlineData("path", "/api/{id", "path '/api/{id' has an unclosed '{'")]
+    [InlineData("uriTemplate", "facade://x/{id", "uriTemplate 'facade://x/{id' has an unclosed '{'")]
+    public void PathsAndResourceUris_ShareOneTemplateParser(string kind, string text, string expected)
+    {
+        var parsed = kind == "path" ? UriTemplate.TryParsePath(text, out _, out var error) : UriTemplate.TryParseResource(text, out _, out error);
+
+        Assert.False(parsed);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Template_ExpandsEachValueAsOneSegment_AndMatchesItBack()
+    {
+        Assert.True(UriTemplate.TryParsePath("/api/orgs/{org}/tasks/{task-id}", out var path, out _));
+        var expanded = path!.Expand(new Dictionary<string, string> { ["org"] = "a/b", ["task-id"] = "x y?" });
+
+        Assert.Equal("/api/orgs/a%2Fb/tasks/x%20y%3F", expanded);
+        Assert.True(path.TryMatch(expanded, out var values));
+        Assert.Equal("a/b", values["org"]);
+        Assert.Equal("x y?", values["task-id"]);
     }
 
     [Theory]
