@@ -20,7 +20,11 @@ public sealed class FacadeStack : IAsyncDisposable
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
 
-    public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null)
+    /// <summary>
+    /// Starts the three. <paramref name="recordAdapterRequests"/> keeps a <see cref="McpWireLog"/> of what reached the
+    /// adapter (<c>Adapter.Wire</c>).
+    /// </summary>
+    public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null, bool recordAdapterRequests = false)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
@@ -29,7 +33,7 @@ public sealed class FacadeStack : IAsyncDisposable
             ["ReverseProxy:Clusters:mcp-adapter:Destinations:primary:Address"] = $"http://127.0.0.1:{adapterPort}/",
         };
         var edge = FacadeHost.Start(legacy.Url, settings);
-        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings);
+        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings, recordAdapterRequests ? new McpWireLog() : null);
         return new FacadeStack(legacy, edge, adapter);
     }
 

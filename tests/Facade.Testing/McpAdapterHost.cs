@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Facade.Testing;
 
@@ -13,14 +14,18 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private McpAdapterHost(Dictionary<string, string?> settings, int port)
+    private McpAdapterHost(Dictionary<string, string?> settings, int port, McpWireLog? wire)
     {
         _settings = settings;
+        Wire = wire;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>What the adapter received, when the host was started with a <see cref="McpWireLog"/>.</summary>
+    public McpWireLog? Wire { get; }
 
     /// <summary>
     /// A free loopback port for an adapter that is started after the edge routing to it: edge and adapter each
@@ -33,7 +38,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null)
+    public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null, McpWireLog? wire = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -50,7 +55,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
             all[key] = value;
         }
 
-        var host = new McpAdapterHost(all, port);
+        var host = new McpAdapterHost(all, port, wire);
         try
         {
             host.StartServer();
@@ -73,5 +78,9 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (Wire is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(Wire.StartupFilter()));
+        }
     }
 }
