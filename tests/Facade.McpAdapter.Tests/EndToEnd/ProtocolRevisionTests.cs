@@ -38,7 +38,7 @@ public sealed class ProtocolRevisionTests : IAsyncLifetime
         Assert.True(created.IsError is not true, McpOAuthFlowTests.Text(created));
         Assert.Equal(2, clients.AuthorizationCount);
 
-        AssertModernWire(Wire, expectedToolCall: "create_task");
+        AssertModernWire(Wire, "create_task", [403, 200]);
     }
 
     [Theory]
@@ -61,11 +61,11 @@ public sealed class ProtocolRevisionTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// What a 2026-07-28 client must have sent: <c>server/discover</c> and never <c>initialize</c>, every request with
-    /// the revision and its <c>Mcp-Method</c> header, and the tool call named in <c>Mcp-Name</c>, first refused with 403
-    /// (the token lacked the scope), then accepted after the step-up.
+    /// What a 2026-07-28 client must have sent: <c>server/discover</c> and never <c>initialize</c>, no session, every
+    /// request with the revision and its <c>Mcp-Method</c> header, and its tool calls named in <c>Mcp-Name</c>, answered
+    /// with <paramref name="callStatuses"/> (403 then 200 for a step-up).
     /// </summary>
-    internal static void AssertModernWire(McpWireLog wire, string expectedToolCall)
+    internal static void AssertModernWire(McpWireLog wire, string expectedToolCall, int[] callStatuses)
     {
         var requests = wire.Requests.Where(r => r.JsonRpcMethods.Count > 0 && !r.JsonRpcMethods.Any(m => m.StartsWith("notifications/", StringComparison.Ordinal))).ToList();
         Assert.NotEmpty(requests);
@@ -81,6 +81,6 @@ public sealed class ProtocolRevisionTests : IAsyncLifetime
 
         var calls = wire.WithMethod("tools/call");
         Assert.All(calls, c => Assert.Equal(expectedToolCall, c.McpNameHeader));
-        Assert.Equal([403, 200], calls.Select(c => c.Status));
+        Assert.Equal(callStatuses, calls.Select(c => c.Status));
     }
 }
