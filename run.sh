@@ -94,7 +94,7 @@ run_system() {
       discovery   http://127.0.0.1:5000/.well-known/oauth-authorization-server
       resource    http://127.0.0.1:5000/.well-known/oauth-protected-resource/api
       REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
-      MCP         http://127.0.0.1:5000/mcp         (streamable HTTP; /sse for HTTP+SSE clients)
+      MCP         http://127.0.0.1:5000/mcp         (streamable HTTP, also at / and /api/mcp; /sse for HTTP+SSE clients)
       agent MCP   http://127.0.0.1:5000/agents/planner/mcp
       login       http://127.0.0.1:5000/account/login
     MCP adapter (behind the edge)           http://127.0.0.1:5010

@@ -1,3 +1,4 @@
+using Facade.Proxy.Discovery;
 using Facade.Proxy.Edge;
 using Yarp.ReverseProxy.Configuration;
 
@@ -22,6 +23,7 @@ internal static class EdgeExtensions
         builder.Services.AddSingleton<EdgeTokenValidator>();
         builder.Services.AddSingleton<IdentityHeaderFilter>();
         builder.Services.AddSingleton<EdgeMiddleware>();
+        builder.Services.AddSingleton<ProtectedResources>();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

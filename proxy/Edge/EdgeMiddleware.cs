@@ -1,6 +1,5 @@
 using Facade.Common;
-using Facade.Proxy.Hosting;
-using Microsoft.Extensions.Options;
+using Facade.Proxy.Discovery;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -11,7 +10,7 @@ namespace Facade.Proxy.Edge;
 /// check the route's scopes, then forward; backend failures come back as JSON 502/504 that leak no internals.
 /// </summary>
 internal sealed partial class EdgeMiddleware(
-    EdgeTokenValidator validator, IdentityHeaderFilter identityHeaders, PublicUrl publicUrl, IOptions<EdgeOptions> edge, ILogger<EdgeMiddleware> logger)
+    EdgeTokenValidator validator, IdentityHeaderFilter identityHeaders, ProtectedResources resources, ILogger<EdgeMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -54,7 +53,7 @@ internal sealed partial class EdgeMiddleware(
                 return true;
 
             case EdgeAuthStatus.Valid:
-                await BearerChallenge.WriteInsufficientScopeAsync(context, MetadataUrl(context), policy.ScopeText);
+                await BearerChallenge.WriteInsufficientScopeAsync(context, resources.MetadataUrlOf(context), policy.ScopeText);
                 return false;
 
             case EdgeAuthStatus.LedgerUnavailable:
@@ -66,16 +65,9 @@ internal sealed partial class EdgeMiddleware(
             default:
                 // No scope hint on 401: clients take the scopes to ask for from the resource metadata (RFC 9728), which
                 // for MCP servers is wider than one route (an agent needs agents:invoke and its tools' scopes).
-                await BearerChallenge.WriteUnauthorizedAsync(context, MetadataUrl(context), tokenSent: result.Status is EdgeAuthStatus.Invalid);
+                await BearerChallenge.WriteUnauthorizedAsync(context, resources.MetadataUrlOf(context), tokenSent: result.Status is EdgeAuthStatus.Invalid);
                 return false;
         }
-    }
-
-    private string MetadataUrl(HttpContext context)
-    {
-        var first = ProxiedRequests.FirstSegment(context.Request.Path).ToString();
-        var prefix = edge.Value.ProtectedPrefixes.FirstOrDefault(p => string.Equals(p, first, StringComparison.OrdinalIgnoreCase));
-        return BearerChallenge.ResourceMetadataUrl(publicUrl.Issuer, prefix);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Route {RouteId}: backend call failed ({Error})")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Facade.Proxy.Discovery;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Yarp.ReverseProxy.Transforms;
@@ -9,7 +10,10 @@ using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Facade.Proxy.Edge;
 
-/// <summary>Applies the cluster's upstream token mode to every proxied request.</summary>
+/// <summary>
+/// Applies the cluster's upstream token mode to every proxied request, and makes a backend's 401/403 challenge name the
+/// edge's protected resource metadata for the path the client called.
+/// </summary>
 internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<EdgeOptions> edge, TimeProvider time) : ITransformProvider
 {
     public const string SubjectHeader = "X-Facade-Subject";
@@ -32,6 +36,20 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
         {
             context.AddQueryRemoveKey("access_token");
         }
+
+        context.AddResponseTransform(transform =>
+        {
+            var response = transform.HttpContext.Response;
+            if (response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+                && response.Headers.WWWAuthenticate is { Count: > 0 } challenges)
+            {
+                // Resolved here, not injected: ProtectedResources reads YARP's routes, and YARP builds this provider.
+                var resources = transform.HttpContext.RequestServices.GetRequiredService<ProtectedResources>();
+                response.Headers.WWWAuthenticate = new([.. challenges.Select(c => resources.RewriteChallenge(c ?? "", transform.HttpContext))]);
+            }
+
+            return ValueTask.CompletedTask;
+        });
 
         switch (UpstreamMode.Of(context.Cluster))
         {

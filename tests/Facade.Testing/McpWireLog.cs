@@ -36,12 +36,14 @@ public sealed class McpWireLog
     private async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
         var methods = await ReadMethodsAsync(context.Request);
-        try
+        var recorded = 0;
+        void Record()
         {
-            await next(context);
-        }
-        finally
-        {
+            if (Interlocked.Exchange(ref recorded, 1) == 1)
+            {
+                return;
+            }
+
             var headers = context.Request.Headers;
             _requests.Enqueue(new McpWireRequest(
                 context.Request.Method,
@@ -52,6 +54,21 @@ public sealed class McpWireLog
                 Header(headers, "Mcp-Session-Id"),
                 methods,
                 context.Response.StatusCode));
+        }
+
+        // Recorded as the answer starts, before the client can see it: an SSE stream stays open long after that.
+        context.Response.OnStarting(() =>
+        {
+            Record();
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Record();
         }
     }
 
