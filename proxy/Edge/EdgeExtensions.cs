@@ -15,6 +15,8 @@ internal static class EdgeExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.IdentitySigningKey is null || o.IdentitySigningKey.Length >= 32,
                 "Facade:Edge:IdentitySigningKey must be at least 32 characters.")
+            .Validate(o => o.ProtectedPrefixes.All(p => p.Length > 0 && !p.Contains('/', StringComparison.Ordinal)),
+                "Facade:Edge:ProtectedPrefixes holds first path segments such as 'mcp' (no '/'); give a longer resource path to its route as Facade.ResourcePath.")
             .ValidateOnStart();
 
         var routesFile = RoutesFile(builder);
