@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Facade: one command to run the whole system, one to run every test.
 #   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + legacy API mock (5030) on embedded defaults
-#   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests)
+#   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
+#                       MCP TypeScript SDK client for the end-to-end tests)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
 set -euo pipefail
@@ -31,6 +32,30 @@ ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is required (dotnet not on PATH)"
   dotnet --list-sdks | grep -q '^10\.' || die "the .NET 10 SDK is required (found: $(dotnet --list-sdks | tr '\n' ' '))"
   dotnet tool restore >/dev/null
+}
+
+# The end-to-end tests also drive the official MCP TypeScript SDK client (tests/clients/ts), which needs Node.js 20 or
+# later. Debian's nodejs is used when it is new enough (Debian 12 ships 18): otherwise a Node.js 20 build is taken from
+# the npm registry, where the node-linux-<arch> package carries the binary, into artifacts/node and put first on PATH.
+NODE_FALLBACK_VERSION=20.20.2
+ensure_node() {
+  ensure_packages node nodejs npm npm
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    local arch
+    case "$(uname -m)" in
+      x86_64) arch=x64 ;;
+      aarch64 | arm64) arch=arm64 ;;
+      *) die "Node.js 20 or later is required for the TypeScript SDK client tests (found $(node --version) on $(uname -m))" ;;
+    esac
+    local bin="$ROOT/artifacts/node/node_modules/node-linux-$arch/bin"
+    if [ ! -x "$bin/node" ]; then
+      log "Node.js $(node --version) is too old for the TypeScript SDK client: installing Node.js $NODE_FALLBACK_VERSION (npm)"
+      npm install --prefix "$ROOT/artifacts/node" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@$NODE_FALLBACK_VERSION" >/dev/null
+    fi
+    export PATH="$bin:$PATH"
+  fi
+  log "installing the TypeScript SDK test client (npm ci, node $(node --version))"
+  npm ci --prefix tests/clients/ts --no-audit --no-fund --loglevel=error >/dev/null
 }
 
 build() {
@@ -69,7 +94,7 @@ run_system() {
       discovery   http://127.0.0.1:5000/.well-known/oauth-authorization-server
       resource    http://127.0.0.1:5000/.well-known/oauth-protected-resource/api
       REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
-      MCP         http://127.0.0.1:5000/mcp         (streamable HTTP; /sse for HTTP+SSE clients)
+      MCP         http://127.0.0.1:5000/mcp         (streamable HTTP, also at / and /api/mcp; /sse for HTTP+SSE clients)
       agent MCP   http://127.0.0.1:5000/agents/planner/mcp
       login       http://127.0.0.1:5000/account/login
     MCP adapter (behind the edge)           http://127.0.0.1:5010
@@ -84,6 +109,7 @@ TXT
 run_tests() {
   ensure_packages curl curl chromium chromium
   ensure_dotnet
+  ensure_node
   build Debug
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results" && mkdir -p "$results"

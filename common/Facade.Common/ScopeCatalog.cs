@@ -52,6 +52,7 @@ public static class ScopeCatalog
         ["mcp"] = ["organizations:read", "tasks:read", "tasks:write", "devices:read", "devices:write", "telemetry:read", "commands:write", "rules:read", "rules:write", "agents:invoke"],
         ["devices"] = ["devices:read", "devices:write", "telemetry:read", "commands:write"],
         ["realtime"] = ["tasks:read", "devices:read", "telemetry:read"],
+        ["alerts"] = ["rules:read", "rules:write"],
     };
 
     private static readonly HashSet<string> ApiSet = new(Api, StringComparer.Ordinal);

@@ -1,26 +1,29 @@
 using Facade.Common;
-using Facade.Proxy.Edge;
+using Facade.Proxy.Discovery;
 using Facade.Proxy.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>RFC 9728 protected resource metadata, at the root and path-suffixed for each protected prefix.</summary>
+/// <summary>
+/// RFC 9728 protected resource metadata, at the root and path-suffixed for each protected prefix and each route's own
+/// resource path (<see cref="ProtectedResources"/>).
+/// </summary>
 internal static class DiscoveryEndpoints
 {
     public static WebApplication MapDiscovery(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet(BearerChallenge.ResourceMetadataPath, (PublicUrl url) => Metadata(url, prefix: null));
-        app.MapGet(BearerChallenge.ResourceMetadataPath + "/{**prefix}", (string prefix, PublicUrl url, IOptions<EdgeOptions> edge) =>
-            edge.Value.ProtectedPrefixes.Contains(prefix.Trim('/'), StringComparer.OrdinalIgnoreCase)
-                ? Metadata(url, prefix.Trim('/').ToLowerInvariant())
+        app.MapGet(BearerChallenge.ResourceMetadataPath + "/{**path}", (string path, PublicUrl url, ProtectedResources resources) =>
+            resources.TryFind(path, out var resourcePath)
+                ? Metadata(url, resourcePath)
                 : JsonErrors.Result(StatusCodes.Status404NotFound, "not_found", "No protected resource lives at that path."));
         return app;
     }
 
     private static IResult Metadata(PublicUrl url, string? prefix)
     {
+        // A route's own resource path (api/mcp) has no entry of its own: it advertises every API scope.
         var scopes = prefix is not null && ScopeCatalog.ByPrefix.TryGetValue(prefix, out var forPrefix)
             ? forPrefix
             : ScopeCatalog.Api;

@@ -1,3 +1,4 @@
+using Facade.Proxy.Discovery;
 using Facade.Proxy.Edge;
 using Yarp.ReverseProxy.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,6 +20,8 @@ internal static class EdgeExtensions
                 "Facade:Edge:IdentitySigningKey must be at least 32 characters.")
             .Validate(o => o.TrustedProxies.All(TrustedProxies.IsValid),
                 "Facade:Edge:TrustedProxies must list IP addresses or networks in CIDR notation (10.0.0.0/8).")
+            .Validate(o => o.ProtectedPrefixes.All(p => p.Length > 0 && !p.Contains('/', StringComparison.Ordinal)),
+                "Facade:Edge:ProtectedPrefixes holds first path segments such as 'mcp' (no '/'); give a longer resource path to its route as Facade.ResourcePath.")
             .ValidateOnStart();
 
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
@@ -39,6 +42,7 @@ internal static class EdgeExtensions
         builder.Services.AddSingleton<EdgeCookieFilter>();
         builder.Services.AddSingleton<EdgeRateLimiter>();
         builder.Services.AddSingleton<EdgeMiddleware>();
+        builder.Services.AddSingleton<ProtectedResources>();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

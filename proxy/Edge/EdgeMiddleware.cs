@@ -1,7 +1,5 @@
-using System.Globalization;
 using Facade.Common;
-using Facade.Proxy.Hosting;
-using Microsoft.Extensions.Options;
+using Facade.Proxy.Discovery;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -17,8 +15,7 @@ internal sealed partial class EdgeMiddleware(
     IdentityHeaderFilter identityHeaders,
     EdgeCookieFilter edgeCookies,
     EdgeRateLimiter rateLimiter,
-    PublicUrl publicUrl,
-    IOptions<EdgeOptions> edge,
+    ProtectedResources resources,
     ILogger<EdgeMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -72,7 +69,7 @@ internal sealed partial class EdgeMiddleware(
                 return true;
 
             case EdgeAuthStatus.Valid:
-                await BearerChallenge.WriteInsufficientScopeAsync(context, MetadataUrl(context), policy.ScopeText);
+                await BearerChallenge.WriteInsufficientScopeAsync(context, resources.MetadataUrlOf(context), policy.ScopeText);
                 return false;
 
             case EdgeAuthStatus.LedgerUnavailable:
@@ -84,16 +81,9 @@ internal sealed partial class EdgeMiddleware(
             default:
                 // No scope hint on 401: clients take the scopes to ask for from the resource metadata (RFC 9728), which
                 // for MCP servers is wider than one route (an agent needs agents:invoke and its tools' scopes).
-                await BearerChallenge.WriteUnauthorizedAsync(context, MetadataUrl(context), tokenSent: result.Status is EdgeAuthStatus.Invalid);
+                await BearerChallenge.WriteUnauthorizedAsync(context, resources.MetadataUrlOf(context), tokenSent: result.Status is EdgeAuthStatus.Invalid);
                 return false;
         }
-    }
-
-    private string MetadataUrl(HttpContext context)
-    {
-        var first = ProxiedRequests.FirstSegment(context.Request.Path).ToString();
-        var prefix = edge.Value.ProtectedPrefixes.FirstOrDefault(p => string.Equals(p, first, StringComparison.OrdinalIgnoreCase));
-        return BearerChallenge.ResourceMetadataUrl(publicUrl.Issuer, prefix);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Route {RouteId}: backend call failed ({Error})")]

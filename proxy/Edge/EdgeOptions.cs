@@ -8,8 +8,11 @@ public sealed class EdgeOptions
     /// <summary>The YARP routes file; by default <c>yarp.json</c> in the content root or the folder above it.</summary>
     public string? RoutesFile { get; set; }
 
-    /// <summary>First path segments that get their own protected resource metadata (RFC 9728 path-suffixed).</summary>
-    public List<string> ProtectedPrefixes { get; set; } = ["mcp", "api", "devices", "realtime"];
+    /// <summary>
+    /// First path segments that get their own protected resource metadata (RFC 9728 path-suffixed); a route can name a
+    /// longer resource path of its own with <c>Facade.ResourcePath</c>.
+    /// </summary>
+    public List<string> ProtectedPrefixes { get; set; } = ["mcp", "api", "devices", "realtime", "alerts"];
 
     /// <summary>Accept <c>?access_token=</c> for legacy clients (RFC 6750 §2.3 discourages it). Off by default.</summary>
     public bool AllowQueryStringToken { get; set; }

@@ -1,11 +1,15 @@
 using System.Text;
+using Facade.Proxy.Discovery;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Facade.Proxy.Edge;
 
-/// <summary>Applies the cluster's upstream token mode to every proxied request.</summary>
+/// <summary>
+/// Applies the cluster's upstream token mode to every proxied request, and makes a backend's 401/403 challenge name the
+/// edge's protected resource metadata for the path the client called.
+/// </summary>
 internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<EdgeOptions> edge, TimeProvider time) : ITransformProvider
 {
     private const string QueryToken = "access_token";
@@ -30,6 +34,20 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
                 context.AddRequestTransform(ForwardQueryTokenAsBearer);
             }
         }
+
+        context.AddResponseTransform(transform =>
+        {
+            var response = transform.HttpContext.Response;
+            if (response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+                && response.Headers.WWWAuthenticate is { Count: > 0 } challenges)
+            {
+                // Resolved here, not injected: ProtectedResources reads YARP's routes, and YARP builds this provider.
+                var resources = transform.HttpContext.RequestServices.GetRequiredService<ProtectedResources>();
+                response.Headers.WWWAuthenticate = new([.. challenges.Select(c => resources.RewriteChallenge(c ?? "", transform.HttpContext))]);
+            }
+
+            return ValueTask.CompletedTask;
+        });
 
         switch (mode)
         {

@@ -21,9 +21,12 @@ public sealed class FacadeStack : IAsyncDisposable
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
 
-    /// <summary>Starts the three; <paramref name="services"/> adds services to both the edge and the adapter (e.g. a log capture).</summary>
+    /// <summary>
+    /// Starts the three. <paramref name="services"/> adds services to both the edge and the adapter (e.g. a log capture);
+    /// <paramref name="recordAdapterRequests"/> keeps a <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>).
+    /// </summary>
     public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool recordAdapterRequests = false)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
@@ -32,7 +35,7 @@ public sealed class FacadeStack : IAsyncDisposable
             ["ReverseProxy:Clusters:mcp-adapter:Destinations:primary:Address"] = $"http://127.0.0.1:{adapterPort}/",
         };
         var edge = FacadeHost.Start(legacy.Url, settings, services: services);
-        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings, services);
+        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings, services, recordAdapterRequests ? new McpWireLog() : null);
         return new FacadeStack(legacy, edge, adapter);
     }
 

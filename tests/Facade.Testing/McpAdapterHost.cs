@@ -16,15 +16,19 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
 
     private readonly Action<IServiceCollection>? _services;
 
-    private McpAdapterHost(Dictionary<string, string?> settings, int port, Action<IServiceCollection>? services)
+    private McpAdapterHost(Dictionary<string, string?> settings, int port, Action<IServiceCollection>? services, McpWireLog? wire)
     {
         _settings = settings;
         _services = services;
+        Wire = wire;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>What the adapter received, when the host was started with a <see cref="McpWireLog"/>.</summary>
+    public McpWireLog? Wire { get; }
 
     /// <summary>
     /// A free loopback port for an adapter that is started after the edge routing to it: edge and adapter each
@@ -38,7 +42,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
     }
 
     public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, McpWireLog? wire = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -55,7 +59,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
             all[key] = value;
         }
 
-        var host = new McpAdapterHost(all, port, services);
+        var host = new McpAdapterHost(all, port, services, wire);
         try
         {
             host.StartServer();
@@ -81,6 +85,11 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         if (_services is not null)
         {
             builder.ConfigureServices(_services);
+        }
+
+        if (Wire is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(Wire.StartupFilter()));
         }
     }
 }

@@ -19,13 +19,17 @@ internal sealed class McpClients(FacadeStack stack)
     /// <summary>
     /// Connects through the edge. <paramref name="firstScopes"/> narrows only the first authorization (a client that
     /// starts small); later ones, after an insufficient_scope challenge, ask for what the server names.
+    /// <paramref name="protocolVersion"/> pins the MCP revision (the SDK then neither probes nor falls back); null lets
+    /// the SDK negotiate. <paramref name="transportMode"/> picks streamable HTTP or the 2024-11-05 HTTP+SSE transport.
     /// </summary>
-    public async Task<McpClient> ConnectAsync(string path = "mcp", IReadOnlyList<string>? firstScopes = null, CancellationToken cancellationToken = default)
+    public async Task<McpClient> ConnectAsync(string path = "mcp", IReadOnlyList<string>? firstScopes = null, string? protocolVersion = null,
+        HttpTransportMode transportMode = HttpTransportMode.AutoDetect, CancellationToken cancellationToken = default)
     {
         var authorizationsBefore = AuthorizationCount;
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = new Uri(stack.Edge.BaseUrl, path),
+            TransportMode = transportMode,
             Name = "facade-e2e",
             OAuth = new ClientOAuthOptions
             {
@@ -37,7 +41,11 @@ internal sealed class McpClients(FacadeStack stack)
         });
         // The SDK's first request is a protocol probe with a 5 s budget by default, and this client's OAuth sign-in
         // (registration, login, consent) happens inside it: give it room on a loaded machine.
-        return await McpClient.CreateAsync(transport, new McpClientOptions { DiscoverProbeTimeout = TimeSpan.FromSeconds(90) }, cancellationToken: cancellationToken);
+        return await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ProtocolVersion = protocolVersion,
+            DiscoverProbeTimeout = TimeSpan.FromSeconds(90),
+        }, cancellationToken: cancellationToken);
     }
 
     private async Task<AuthorizationResult?> AuthorizeAsync(AuthorizationCallbackContext context, CancellationToken cancellationToken)

@@ -105,6 +105,12 @@ public sealed class EdgeRoutingTests
     [InlineData("", "\"Facade.UpstreamToken\": \"magic\"", "magic")]
     [InlineData("", "\"Facade.UpstreamToken\": \"identity\"", "IdentitySigningKey")]
     [InlineData("", "\"Facade.UpstreamToken\": \"api-key\"", "Facade.ApiKeySecret")]
+    [InlineData("\"Facade.ResourcePath\": \"api/mcp\"", "", "Facade.ResourcePath")]
+    [InlineData("\"Facade.ResourcePath\": \"/api/../oauth\"", "", "Facade.ResourcePath")]
+    [InlineData("\"Facade.ResourcePath\": \"/api//mcp\"", "", "Facade.ResourcePath")]
+    [InlineData("\"Facade.ResourcePath\": \"/api/mcp?x=1\"", "", "Facade.ResourcePath")]
+    [InlineData("\"Facade.ResourcePath\": \"/.well-known/x\"", "", "Facade.ResourcePath")]
+    [InlineData("\"Facade.ResourcePath\": \"/oauth/token\"", "", "Facade.ResourcePath")]
     public async Task RoutesFile_WithUnknownValues_StopsTheEdgeAtStart(string routeMetadata, string clusterMetadata, string message)
     {
         var routes = Path.Combine(Directory.CreateTempSubdirectory("facade-routes-").FullName, "yarp.json");

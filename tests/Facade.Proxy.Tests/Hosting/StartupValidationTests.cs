@@ -55,6 +55,7 @@ public sealed class StartupValidationTests
     [InlineData("Facade:Clients:0:ClientId", "rs", "ClientSecret is required")]
     [InlineData("Facade:Edge:IdentitySigningKey", "short", "IdentitySigningKey")]
     [InlineData("Facade:Edge:TokenCacheSize", "-1", "TokenCacheSize")]
+    [InlineData("Facade:Edge:ProtectedPrefixes:9", "api/mcp", "Facade:Edge:ProtectedPrefixes")]
     [InlineData("Facade:Upstream:Authority", "https://idp.example/", "Facade:Upstream:ClientId")]
     [InlineData("Facade:Accounts:MaxFailedAttempts", "0", "MaxFailedAttempts")]
     [InlineData("Facade:Accounts:LockoutDuration", "00:00:00", "LockoutDuration")]
