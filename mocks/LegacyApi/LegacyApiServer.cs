@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Facade.Mocks.LegacyApi.Api;
 using Facade.Mocks.LegacyApi.Data;
 using Facade.Mocks.LegacyApi.Hosting;
@@ -12,7 +14,8 @@ using WireMock.Types;
 namespace Facade.Mocks.LegacyApi;
 
 /// <summary>
-/// The stateful legacy tasks/organizations API on WireMock.Net, listening on 127.0.0.1 only.
+/// The stateful legacy tasks/organizations API on WireMock.Net, listening on 127.0.0.1 only unless another address
+/// is given (the edge is what the world may reach; its backends stay on loopback by default).
 /// Every instance has its own freshly seeded data, so tests can run one per test or per class.
 /// </summary>
 public sealed class LegacyApiServer : IDisposable
@@ -29,11 +32,11 @@ public sealed class LegacyApiServer : IDisposable
 
     private readonly WireMockServer _server;
 
-    private LegacyApiServer(WireMockServer server)
+    private LegacyApiServer(WireMockServer server, string host)
     {
         _server = server;
         Port = server.Port;
-        Url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+        Url = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{Port}");
     }
 
     /// <summary>Base address without a trailing slash, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -48,11 +51,17 @@ public sealed class LegacyApiServer : IDisposable
             .OrderBy(entry => entry.RequestMessage.DateTime)
             .Select(ToRecordedRequest)];
 
-    /// <summary>Starts a server on 127.0.0.1:<paramref name="port"/>; 0 picks a free port.</summary>
-    public static LegacyApiServer Start(int port = 0, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Starts a server on <paramref name="bindAddress"/> (127.0.0.1 when null) and <paramref name="port"/>; 0 picks a
+    /// free port.
+    /// </summary>
+    public static LegacyApiServer Start(int port = 0, ILoggerFactory? loggerFactory = null, IPAddress? bindAddress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var address = bindAddress ?? IPAddress.Loopback;
+        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        var listenHost = address.Equals(IPAddress.Loopback) ? LoopbackHost : host;
 
         loggerFactory ??= NullLoggerFactory.Instance;
         var store = new LegacyStore(TimeProvider.System);
@@ -60,7 +69,7 @@ public sealed class LegacyApiServer : IDisposable
         var server = WireMockServer.Start(new WireMockServerSettings
         {
             // With port 0 Kestrel picks a free port and WireMock reports the real one in Port.
-            Urls = [string.Create(CultureInfo.InvariantCulture, $"http://{LoopbackHost}:{port}")],
+            Urls = [string.Create(CultureInfo.InvariantCulture, $"http://{listenHost}:{port}")],
             StartAdminInterface = false,
             ReadStaticMappings = false,
             MaxRequestLogCount = MaxRecordedRequests,
@@ -77,7 +86,7 @@ public sealed class LegacyApiServer : IDisposable
         try
         {
             new LegacyApiRoutes(store, loggerFactory.CreateLogger<LegacyApiServer>()).Register(server);
-            return new LegacyApiServer(server);
+            return new LegacyApiServer(server, host);
         }
         catch
         {
