@@ -24,6 +24,12 @@ internal sealed partial class RevocationFeedClient(
 {
     public const string HttpClientName = "Facade.RevocationFeed";
 
+    /// <summary>
+    /// How long one poll may take. Independent of the staleness bound: requests get 503 once the bound passes whether
+    /// or not a poll is still waiting, and a cold edge (first request after its start) may well need a few seconds.
+    /// </summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private string? _cursor;
@@ -83,8 +89,9 @@ internal sealed partial class RevocationFeedClient(
 
             _failing = _stale = false;
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && exception is HttpRequestException or OperationCanceledException or JsonException or FeedRefusedException)
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
         {
+            // Whatever failed (network, timeout, a bad answer, a subscriber), the loop goes on: it is what recovers.
             if (!_failing)
             {
                 LogUnreachable(logger, exception is FeedRefusedException refused ? $"HTTP {refused.Status}" : exception.GetType().Name);
@@ -110,9 +117,8 @@ internal sealed partial class RevocationFeedClient(
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         request.Headers.Accept.ParseAdd("application/json");
 
-        // One poll may never take longer than the time the service can stay without news.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(settings.StalenessBound / 2);
+        timeout.CancelAfter(RequestTimeout);
         using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
