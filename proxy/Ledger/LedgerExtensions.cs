@@ -9,6 +9,7 @@ internal static class LedgerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<TokenLedger>();
+        builder.Services.TryAddSingleton<ResourceServerAuthentication>();
         return builder;
     }
 }

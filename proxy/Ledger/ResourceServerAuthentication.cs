@@ -1,4 +1,5 @@
 using System.Text;
+using Facade.Common.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -18,15 +19,28 @@ internal enum ResourceServerCheck
 /// <summary>
 /// Authenticates a resource server the way the introspection endpoint admits one: a confidential client with the
 /// introspection endpoint permission (<c>Facade:Clients</c> with <c>Introspection: true</c>), presenting its id and
-/// secret with client_secret_basic (RFC 6749 §2.3.1). Secrets are checked by OpenIddict's own (hashed) comparison.
+/// secret with client_secret_basic (RFC 6749 §2.3.1). Secrets are checked by OpenIddict's own hashed comparison, which
+/// is deliberately slow (PBKDF2); a resource server polls every second, so a successful check is remembered for
+/// <see cref="RememberFor"/> by the SHA-256 of the presented credentials (failures never are).
 /// </summary>
-internal static class ResourceServerAuthentication
+internal sealed class ResourceServerAuthentication(TimeProvider time)
 {
-    public static async Task<ResourceServerCheck> CheckAsync(HttpRequest request, IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
+
+    private readonly ValidatedTokenCache<string> _admitted = new(time, capacity: 1_000);
+
+    public async Task<ResourceServerCheck> CheckAsync(HttpRequest request, IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
     {
-        if (!TryReadBasic(request.Headers.Authorization.ToString(), out var clientId, out var secret))
+        var header = request.Headers.Authorization.ToString();
+        if (!TryReadBasic(header, out var clientId, out var secret))
         {
             return ResourceServerCheck.Unauthenticated;
+        }
+
+        var credentials = TokenHash.Of(header);
+        if (_admitted.TryGet(credentials, out _))
+        {
+            return ResourceServerCheck.Authenticated;
         }
 
         var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
@@ -37,9 +51,13 @@ internal static class ResourceServerAuthentication
             return ResourceServerCheck.Unauthenticated;
         }
 
-        return await applications.HasPermissionAsync(application, Permissions.Endpoints.Introspection, cancellationToken)
-            ? ResourceServerCheck.Authenticated
-            : ResourceServerCheck.NotPermitted;
+        if (!await applications.HasPermissionAsync(application, Permissions.Endpoints.Introspection, cancellationToken))
+        {
+            return ResourceServerCheck.NotPermitted;
+        }
+
+        _admitted.Add(credentials, clientId, time.GetUtcNow() + RememberFor);
+        return ResourceServerCheck.Authenticated;
     }
 
     private static bool TryReadBasic(string header, out string clientId, out string secret)

@@ -21,11 +21,11 @@ internal static class RevocationFeedEndpoint
         return app;
     }
 
-    public static async Task GetAsync(HttpContext http, TokenLedger ledger, IOpenIddictApplicationManager applications, TimeProvider time)
+    public static async Task GetAsync(HttpContext http, TokenLedger ledger, ResourceServerAuthentication resourceServers, IOpenIddictApplicationManager applications, TimeProvider time)
     {
         var ct = http.RequestAborted;
         http.Response.Headers.CacheControl = "no-store";
-        switch (await ResourceServerAuthentication.CheckAsync(http.Request, applications, ct))
+        switch (await resourceServers.CheckAsync(http.Request, applications, ct))
         {
             case ResourceServerCheck.Unauthenticated:
                 http.Response.Headers.WWWAuthenticate = "Basic realm=\"facade\"";

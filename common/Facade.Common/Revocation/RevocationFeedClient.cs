@@ -145,7 +145,7 @@ internal sealed partial class RevocationFeedClient(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The revocation feed cannot be read ({Reason}); retrying")]
     private static partial void LogUnreachable(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The revocation feed was not reached for {StalenessBound}: token-authenticated requests get 503 until it answers")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The revocation feed has not answered within {StalenessBound}: token-authenticated requests get 503 until it does")]
     private static partial void LogStale(ILogger logger, TimeSpan stalenessBound);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The revocation feed answers again")]

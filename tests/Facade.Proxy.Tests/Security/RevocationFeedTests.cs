@@ -58,6 +58,22 @@ public sealed class RevocationFeedTests(RevocationFeedFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Feed_AfterASuccessfulPoll_OnlyTheSameCredentialsAreRemembered()
+    {
+        using (var admitted = await GetFeedAsync("oauth/revocations"))
+        {
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        var (wrong, _) = await fixture.SendAsync(HttpMethod.Get, "oauth/revocations",
+            Basic(RevocationFeedFixture.ResourceServer, RevocationFeedFixture.ResourceServerSecret + "x"));
+        using (wrong)
+        {
+            await SecurityAssert.JsonErrorAsync(wrong, HttpStatusCode.Unauthorized, "invalid_client");
+        }
+    }
+
+    [Fact]
     public async Task Feed_WithSecretInTheQuery_Is401()
     {
         var (response, _) = await fixture.SendAsync(HttpMethod.Get,
