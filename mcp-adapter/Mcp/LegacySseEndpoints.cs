@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Facade.Common;
 using Facade.Common.Revocation;
+using Facade.McpAdapter.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -23,15 +24,23 @@ internal sealed partial class LegacySseEndpoints : IDisposable
 {
     private readonly ConcurrentDictionary<string, OpenSession> _sessions = new(StringComparer.Ordinal);
     private readonly IOptions<McpServerOptions> _serverOptions;
+    private readonly IOptions<AdapterOptions> _adapterOptions;
     private readonly RevokedTokens _revoked;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    public LegacySseEndpoints(IOptions<McpServerOptions> serverOptions, RevokedTokens revoked, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    public LegacySseEndpoints(
+        IOptions<McpServerOptions> serverOptions,
+        IOptions<AdapterOptions> adapterOptions,
+        RevokedTokens revoked,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggers)
     {
         _serverOptions = serverOptions;
+        _adapterOptions = adapterOptions;
         _revoked = revoked;
         _time = time;
         _lifetime = lifetime;
@@ -44,7 +53,8 @@ internal sealed partial class LegacySseEndpoints : IDisposable
     {
         if (SessionToken.From(context) is not { } token)
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "invalid_token", "The access token lacks the claims a session is bound to.");
+            await BearerChallenge.WriteUnauthorizedAsync(context, _adapterOptions.Value.ResourceMetadataUrl, tokenSent: true,
+                description: "The access token lacks the claims a session is bound to (sub, client_id, jti, exp).");
             return;
         }
 

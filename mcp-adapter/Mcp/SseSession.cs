@@ -84,7 +84,9 @@ internal sealed class SseSession : IDisposable
         {
             if (!_disposed && !_ended.IsCancellationRequested)
             {
-                _ended.Cancel();
+                // Flips the token now; the stream is torn down on the thread pool, not on the caller's thread (the
+                // revocation feed's poller or the expiry timer).
+                _ = _ended.CancelAsync();
             }
         }
     }

@@ -17,6 +17,10 @@ public static class RevocationFeedExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(section);
+        if (services.Any(d => d.ServiceType == typeof(RevokedTokens)))
+        {
+            return services.AddOptions<RevocationFeedOptions>(); // Already added: a second call changes nothing.
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RevokedTokens>();

@@ -43,6 +43,20 @@ public sealed class LegacySseSessionTests(AdapterStackFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Open_WithATokenNamingNoClient_Is401_ASessionCouldNotBeBound()
+    {
+        var token = fixture.Sign(fixture.Token("tasks:read") with { ClientId = null });
+        using var http = new HttpClient { BaseAddress = fixture.Adapter };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "sse");
+        request.Headers.Authorization = new("Bearer", token);
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await JsonError.AssertAsync(response, HttpStatusCode.Unauthorized, "invalid_token", token);
+        Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Session_EndsWhenItsTokenExpires()
     {
         await using var session = await SseStream.OpenAsync(fixture.Adapter, fixture.Mint("tasks:read", lifetime: TimeSpan.FromSeconds(3)));
