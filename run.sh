@@ -81,11 +81,12 @@ run_system() {
   dotnet run -c Release --no-build --project mocks/LegacyApi -- --port 5030 &
   pids+=($!)
   wait_for http://127.0.0.1:5030/healthz "legacy API mock"
-  dotnet run -c Release --no-build --project mcp-adapter --launch-profile mcp-adapter &
-  pids+=($!)
+  # The edge first: the adapter follows its revocation feed and refuses tokens (503) until it has reached it.
   dotnet run -c Release --no-build --project proxy --launch-profile proxy &
   pids+=($!)
   wait_for http://127.0.0.1:5000/healthz "edge"
+  dotnet run -c Release --no-build --project mcp-adapter --launch-profile mcp-adapter &
+  pids+=($!)
   wait_for http://127.0.0.1:5010/healthz "MCP adapter"
   cat <<TXT
 
@@ -97,8 +98,8 @@ run_system() {
       MCP         http://127.0.0.1:5000/mcp         (streamable HTTP, also at / and /api/mcp; /sse for HTTP+SSE clients)
       agent MCP   http://127.0.0.1:5000/agents/planner/mcp
       login       http://127.0.0.1:5000/account/login
-    MCP adapter (behind the edge)           http://127.0.0.1:5010
-    Legacy API mock                         http://127.0.0.1:5030
+    MCP adapter (behind the edge, loopback) http://127.0.0.1:5010
+    Legacy API mock (loopback)              http://127.0.0.1:5030
     Demo user                               demo / demo-password
 
   Ctrl+C stops everything.

@@ -3,6 +3,7 @@ using Facade.Common;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.ListenOnLoopbackByDefault(port: 5010);
 builder.AddMcpAdapter();
 
 var app = builder.Build();

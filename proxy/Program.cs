@@ -25,6 +25,7 @@ app.UseFacadeHosting();
 app.MapDefaultEndpoints();
 app.MapDiscovery();
 app.MapAuthorizationServer();
+app.MapRevocationFeed();
 app.MapClientRegistration();
 app.MapAccounts();
 app.MapFederation();

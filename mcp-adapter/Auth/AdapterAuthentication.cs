@@ -1,18 +1,21 @@
 using Facade.Common;
+using Facade.Common.Revocation;
 using Facade.McpAdapter.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Facade.McpAdapter.Auth;
 
 /// <summary>
 /// The adapter is a resource server in its own right: it validates the forwarded JWT itself against the edge's
-/// JWKS (signature, typ at+jwt, issuer, audience, lifetime), so it stays safe even when reached around the edge.
-/// A validated token is remembered for a short while (<see cref="AdapterTokenCache"/>) instead of being
+/// JWKS (signature, typ at+jwt, issuer, audience, lifetime) and refuses the jtis the edge's revocation feed reported
+/// (a token without a jti could never be revoked, so it is refused too), so it stays safe even when reached around
+/// the edge. A validated token is remembered for a short while (<see cref="AdapterTokenCache"/>) instead of being
 /// signature-checked on every MCP call.
 /// </summary>
-internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter, AdapterTokenCache cache) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter, AdapterTokenCache cache, RevokedTokens revoked) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
@@ -53,7 +56,19 @@ internal sealed class AdapterAuthentication(IOptions<AdapterOptions> adapter, Ad
             },
             OnTokenValidated = context =>
             {
-                cache.Remember(context.SecurityToken, context.Principal);
+                if (context.SecurityToken is not JsonWebToken { Id: { Length: > 0 } jti })
+                {
+                    context.Fail("The access token has no jti.");
+                }
+                else if (revoked.IsRevoked(jti))
+                {
+                    context.Fail("The access token was revoked.");
+                }
+                else
+                {
+                    cache.Remember(context.SecurityToken, context.Principal);
+                }
+
                 return Task.CompletedTask;
             },
             OnChallenge = async context =>

@@ -30,5 +30,21 @@ public sealed class AdapterOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>What tools/list, resources/list, resources/templates/list and prompts/list show (see <see cref="ToolListing"/>).</summary>
+    public ToolListing ToolListing { get; set; } = ToolListing.Grantable;
+
     public string ResourceMetadataUrl => Facade.Common.BearerChallenge.ResourceMetadataUrl(Issuer!.AbsoluteUri, "mcp");
+}
+
+/// <summary>Which catalog entries the list methods show a caller.</summary>
+public enum ToolListing
+{
+    /// <summary>
+    /// Everything the server offers, each with the scopes it needs in <c>_meta["facade/scopes"]</c>: a client signed in
+    /// with fewer scopes learns what it can step up to (a call without the scope gets 403 insufficient_scope).
+    /// </summary>
+    Grantable,
+
+    /// <summary>Only what the token's scopes already allow.</summary>
+    Granted,
 }

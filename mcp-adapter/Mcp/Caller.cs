@@ -24,11 +24,19 @@ internal sealed class Caller
 
     public bool HasAll(IEnumerable<string> scopes) => scopes.All(Scopes.Contains);
 
+    /// <summary>The request's caller; inside a legacy SSE session, the session's newest token (<see cref="SseSession"/>).</summary>
     public static Caller From(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        return new Caller(context.User, token);
+        if (context.Items.TryGetValue(SseSession.ItemKey, out var item) && item is SseSession session)
+        {
+            var token = session.Current;
+            return new Caller(token.Principal, token.BearerToken);
+        }
+
+        return new Caller(context.User, BearerTokenOf(context.Request));
     }
+
+    public static string? BearerTokenOf(HttpRequest request) =>
+        Facade.Common.Tokens.BearerToken.TryParse(request.Headers.Authorization.ToString(), out var token) && token.Length > 0 ? token.ToString() : null;
 }

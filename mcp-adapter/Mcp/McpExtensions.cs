@@ -12,6 +12,8 @@ namespace Microsoft.Extensions.Hosting;
 
 internal static class McpExtensions
 {
+    public const string RevocationsSection = AdapterOptions.SectionName + ":Revocations";
+
     /// <summary>The MCP server: stateless streamable HTTP, every primitive answered from the catalog.</summary>
     public static IHostApplicationBuilder AddMcpAdapter(this IHostApplicationBuilder builder)
     {
@@ -23,6 +25,11 @@ internal static class McpExtensions
             .Validate(o => o.Issuer is null || (o.Issuer.IsAbsoluteUri && o.Issuer.AbsoluteUri.EndsWith('/')),
                 "Adapter:Issuer must be the edge's absolute public URL ending with '/', e.g. http://127.0.0.1:5000/.")
             .ValidateOnStart();
+
+        // Reached around the edge, the adapter must still refuse revoked tokens: it follows the edge's revocation feed.
+        builder.Services.AddRevocationFeed(RevocationsSection)
+            .PostConfigure<IOptions<AdapterOptions>>((feed, adapter) =>
+                feed.FeedUrl ??= adapter.Value.Issuer is { IsAbsoluteUri: true } issuer ? new Uri(issuer, "oauth/revocations") : null);
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -40,7 +47,7 @@ internal static class McpExtensions
         builder.Services.AddMcpServer(options =>
             {
                 options.ServerInfo = new Implementation { Name = "facade", Title = "Facade", Version = "1.0.0" };
-                options.ServerInstructions = "Tools here call the organization's own backends with your identity; you only see what your token allows.";
+                options.ServerInstructions = "Tools here call the organization's own backends with your identity. Each lists the scopes it needs (_meta \"facade/scopes\"); calling one your sign-in lacks asks you to grant more.";
             })
             .WithHttpTransport(http => http.Stateless = true)
             .WithListToolsHandler(McpHandlers.ListToolsAsync)
@@ -60,6 +67,7 @@ internal static class McpExtensions
         var origins = app.Services.GetRequiredService<OriginGuard>();
         var gate = app.Services.GetRequiredService<McpGate>();
         app.Use((context, next) => origins.InvokeAsync(context, next));
+        app.UseRevocationFeedGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use((context, next) => gate.InvokeAsync(context, next));

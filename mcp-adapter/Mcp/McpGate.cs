@@ -8,12 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Facade.McpAdapter.Mcp;
 
 /// <summary>
-/// In front of the MCP endpoints, after authentication: picks the catalog view (unknown agent 404, agent not allowed
-/// for this user 403), then looks into the JSON-RPC request so a call the token lacks a scope for is answered at the
-/// HTTP level with 403 insufficient_scope and the scopes to ask for: clients step up and retry (MCP 2025-11-25).
+/// In front of the MCP endpoints, after authentication: picks the catalog view (an agent needs <c>agents:invoke</c>,
+/// as at the edge; unknown agent 404, agent not allowed for this user 403), enforces the body limit (413 before
+/// anything reads more than <see cref="AdapterOptions.MaxRequestBytes"/>), then looks into the JSON-RPC request so a
+/// call the token lacks a scope for is answered at the HTTP level with 403 insufficient_scope and the scopes to ask
+/// for: clients step up and retry (MCP 2025-11-25).
 /// </summary>
 internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> options) : IMiddleware
 {
+    public const string AgentScope = "agents:invoke";
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         if (!McpSurface.IsMcpPath(context.Request.Path, out var agentId) || context.User.Identity?.IsAuthenticated != true)
@@ -27,6 +31,12 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
         if (agentId is null)
         {
             view = catalog.Default;
+        }
+        else if (!caller.Scopes.Contains(AgentScope))
+        {
+            // Before the agent lookup, like the edge's route check: without the scope nothing about agents is told.
+            await BearerChallenge.WriteInsufficientScopeAsync(context, options.Value.ResourceMetadataUrl, AgentScope);
+            return;
         }
         else if (!catalog.TryGetAgent(agentId, out var agent))
         {
@@ -44,22 +54,37 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
         }
 
         McpSurface.Set(context, view);
-        if (HttpMethods.IsPost(context.Request.Method) && await MissingScopesAsync(context, view, caller) is { Length: > 0 } needed)
+        if (HttpMethods.IsPost(context.Request.Method))
         {
-            await BearerChallenge.WriteInsufficientScopeAsync(context, options.Value.ResourceMetadataUrl, needed);
-            return;
+            var body = await ReadBodyAsync(context);
+            if (body.TooLarge)
+            {
+                await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "invalid_request",
+                    $"The request body must be at most {options.Value.MaxRequestBytes} bytes.");
+                return;
+            }
+
+            using var document = body.Document;
+            if (document is not null && MissingScopes(document.RootElement, view, caller) is { Length: > 0 } needed)
+            {
+                await BearerChallenge.WriteInsufficientScopeAsync(context, options.Value.ResourceMetadataUrl, needed);
+                return;
+            }
         }
 
         await next(context);
     }
 
-    /// <summary>The scopes the requested tool, resource or prompt needs and the token lacks (empty when none).</summary>
-    private async Task<string> MissingScopesAsync(HttpContext context, CatalogView view, Caller caller)
+    /// <summary>
+    /// Buffers and parses the body, never more than the limit: a declared length over it is refused unread, a chunked
+    /// body is cut off as soon as it passes it. Malformed JSON yields no document (the MCP transport answers it).
+    /// </summary>
+    private async Task<(bool TooLarge, JsonDocument? Document)> ReadBodyAsync(HttpContext context)
     {
         var limit = options.Value.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
         {
-            return "";
+            return (true, null);
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -68,28 +93,38 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
         }
 
         context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: limit);
-        JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            return (false, await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted));
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (true, null);
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The buffering stream's own limit (when the server's could not be lowered for this request).
+            return (true, null);
         }
         catch (JsonException)
         {
-            return ""; // The MCP transport answers malformed JSON-RPC itself.
+            return (false, null);
         }
         finally
         {
-            context.Request.Body.Position = 0;
+            if (context.Request.Body.CanSeek)
+            {
+                context.Request.Body.Position = 0;
+            }
         }
+    }
 
-        using (document)
-        {
-            var messages = document.RootElement.ValueKind == JsonValueKind.Array
-                ? document.RootElement.EnumerateArray().ToArray()
-                : [document.RootElement];
-            var needed = messages.SelectMany(m => RequiredScopes(m, view)).Distinct(StringComparer.Ordinal).ToList();
-            return needed.All(caller.Scopes.Contains) ? "" : string.Join(' ', needed);
-        }
+    /// <summary>The scopes the requested tools, resources or prompts need and the token lacks (empty when none).</summary>
+    private static string MissingScopes(JsonElement root, CatalogView view, Caller caller)
+    {
+        var messages = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
+        var needed = messages.SelectMany(m => RequiredScopes(m, view)).Distinct(StringComparer.Ordinal).ToList();
+        return needed.All(caller.Scopes.Contains) ? "" : string.Join(' ', needed);
     }
 
     private static IReadOnlyList<string> RequiredScopes(JsonElement message, CatalogView view)

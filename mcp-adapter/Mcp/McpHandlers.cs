@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog;
+using Facade.McpAdapter.Hosting;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -8,25 +11,29 @@ using ModelContextProtocol.Server;
 namespace Facade.McpAdapter.Mcp;
 
 /// <summary>
-/// The MCP methods, answered from the catalog view of the request (default or agent) and the caller's token:
-/// lists show only what the token may use; calls go to the backend with the caller's own token.
+/// The MCP methods, answered from the catalog view of the request (default or agent) and the caller's token. Lists
+/// show what the user may be granted (or only what the token allows, <see cref="ToolListing.Granted"/>), each entry
+/// with the scopes it needs in <c>_meta["facade/scopes"]</c>; calls go to the backend with the caller's own token.
 /// </summary>
 internal static class McpHandlers
 {
+    /// <summary>The <c>_meta</c> key naming the scopes a tool, resource, template or prompt needs (MCP <c>_meta</c> key syntax).</summary>
+    public const string ScopesMetaKey = "facade/scopes";
+
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public static ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, listing) = Resolve(request.Services);
         return ValueTask.FromResult(new ListToolsResult
         {
-            Tools = [.. view.Tools.Where(t => caller.HasAll(t.Scopes)).Select(ToProtocol)],
+            Tools = [.. view.Tools.Where(t => Listed(listing, caller, t.Scopes)).Select(ToProtocol)],
         });
     }
 
     public static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, _) = Resolve(request.Services);
         var name = request.Params?.Name ?? "";
         if (!view.TryGetTool(name, out var tool))
         {
@@ -58,39 +65,41 @@ internal static class McpHandlers
 
     public static ValueTask<ListResourcesResult> ListResourcesAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, listing) = Resolve(request.Services);
         return ValueTask.FromResult(new ListResourcesResult
         {
-            Resources = [.. view.Resources.Where(r => caller.HasAll(r.Scopes)).Select(r => new Resource
+            Resources = [.. view.Resources.Where(r => Listed(listing, caller, r.Scopes)).Select(r => new Resource
             {
                 Uri = r.Uri,
                 Name = r.Name,
                 Title = r.Title,
                 Description = r.Description,
                 MimeType = r.MimeType,
+                Meta = ScopesMeta(r.Scopes),
             })],
         });
     }
 
     public static ValueTask<ListResourceTemplatesResult> ListResourceTemplatesAsync(RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, listing) = Resolve(request.Services);
         return ValueTask.FromResult(new ListResourceTemplatesResult
         {
-            ResourceTemplates = [.. view.ResourceTemplates.Where(t => caller.HasAll(t.Scopes)).Select(t => new ResourceTemplate
+            ResourceTemplates = [.. view.ResourceTemplates.Where(t => Listed(listing, caller, t.Scopes)).Select(t => new ResourceTemplate
             {
                 UriTemplate = t.UriTemplate.Text,
                 Name = t.Name,
                 Title = t.Title,
                 Description = t.Description,
                 MimeType = t.MimeType,
+                Meta = ScopesMeta(t.Scopes),
             })],
         });
     }
 
     public static async ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, _) = Resolve(request.Services);
         var uri = request.Params?.Uri ?? "";
         if (!view.TryResolveResource(uri, out var match))
         {
@@ -118,26 +127,33 @@ internal static class McpHandlers
 
     public static ValueTask<ListPromptsResult> ListPromptsAsync(RequestContext<ListPromptsRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, listing) = Resolve(request.Services);
         return ValueTask.FromResult(new ListPromptsResult
         {
-            Prompts = [.. view.Prompts.Where(p => caller.HasAll(p.Scopes)).Select(p => new Prompt
+            Prompts = [.. view.Prompts.Where(p => Listed(listing, caller, p.Scopes)).Select(p => new Prompt
             {
                 Name = p.Name,
                 Title = p.Title,
                 Description = p.Description,
                 Arguments = [.. p.Arguments.Select(a => new PromptArgument { Name = a.Name, Description = a.Description, Required = a.Required })],
+                Meta = ScopesMeta(p.Scopes),
             })],
         });
     }
 
     public static ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
     {
-        var (view, caller) = Resolve(request.Services);
+        var (view, caller, _) = Resolve(request.Services);
         var name = request.Params?.Name ?? "";
-        if (!view.TryGetPrompt(name, out var prompt) || !caller.HasAll(prompt.Scopes))
+        if (!view.TryGetPrompt(name, out var prompt))
         {
             throw new McpProtocolException($"Unknown prompt: '{name}'.", McpErrorCode.InvalidParams);
+        }
+
+        // The gate answers 403 before this; kept so a prompt never renders without its scopes, whatever the path.
+        if (!caller.HasAll(prompt.Scopes))
+        {
+            throw new McpProtocolException($"This prompt needs the scope(s) {string.Join(' ', prompt.Scopes)}.", McpErrorCode.InvalidRequest);
         }
 
         var arguments = request.Params?.Arguments?.ToDictionary(
@@ -156,12 +172,23 @@ internal static class McpHandlers
         });
     }
 
-    private static (CatalogView View, Caller Caller) Resolve(IServiceProvider? services)
+    private static (CatalogView View, Caller Caller, ToolListing Listing) Resolve(IServiceProvider? services)
     {
         var http = services?.GetService<IHttpContextAccessor>()?.HttpContext
             ?? throw new McpProtocolException("The request has no HTTP context.", McpErrorCode.InternalError);
-        return (McpSurface.Get(http), Caller.From(http));
+        var listing = services!.GetRequiredService<IOptions<AdapterOptions>>().Value.ToolListing;
+        return (McpSurface.Get(http), Caller.From(http), listing);
     }
+
+    /// <summary>
+    /// Grantable: every entry of the view (the gate already refused users an agent is not for), so a client learns what
+    /// to step up to. Granted: only what the token's scopes allow.
+    /// </summary>
+    private static bool Listed(ToolListing listing, Caller caller, IReadOnlyList<string> scopes) =>
+        listing == ToolListing.Grantable || caller.HasAll(scopes);
+
+    private static JsonObject ScopesMeta(IReadOnlyList<string> scopes) =>
+        new() { [ScopesMetaKey] = new JsonArray([.. scopes.Select(s => (JsonNode?)JsonValue.Create(s))]) };
 
     private static Tool ToProtocol(ToolDefinition tool) => new()
     {
@@ -178,6 +205,7 @@ internal static class McpHandlers
             IdempotentHint = tool.Annotations.Idempotent,
             OpenWorldHint = tool.Annotations.OpenWorld,
         },
+        Meta = ScopesMeta(tool.Scopes),
     };
 
     private static JsonElement ToObject(IDictionary<string, JsonElement>? arguments) =>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Facade.Mocks.LegacyApi.Api;
 using Facade.Mocks.LegacyApi.Data;
 using Facade.Mocks.LegacyApi.Hosting;
@@ -13,7 +15,8 @@ using WireMock.Types;
 namespace Facade.Mocks.LegacyApi;
 
 /// <summary>
-/// The stateful legacy tasks/organizations API on WireMock.Net, listening on 127.0.0.1 only.
+/// The stateful legacy tasks/organizations API on WireMock.Net, listening on 127.0.0.1 only unless another address
+/// is given (the edge is what the world may reach; its backends stay on loopback by default).
 /// Every instance has its own freshly seeded data, so tests can run one per test or per class.
 /// </summary>
 public sealed class LegacyApiServer : IDisposable
@@ -30,11 +33,11 @@ public sealed class LegacyApiServer : IDisposable
 
     private readonly WireMockServer _server;
 
-    private LegacyApiServer(WireMockServer server)
+    private LegacyApiServer(WireMockServer server, string host)
     {
         _server = server;
         Port = server.Port;
-        Url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+        Url = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{Port}");
     }
 
     /// <summary>Base address without a trailing slash, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -50,11 +53,17 @@ public sealed class LegacyApiServer : IDisposable
             .Select(entry => ToRecordedRequest(entry.RequestMessage!, entry.ResponseMessage))
             .OrderBy(request => request.ReceivedAt)];
 
-    /// <summary>Starts a server on 127.0.0.1:<paramref name="port"/>; 0 picks a free port.</summary>
-    public static LegacyApiServer Start(int port = 0, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Starts a server on <paramref name="bindAddress"/> (127.0.0.1 when null) and <paramref name="port"/>; 0 picks a
+    /// free port.
+    /// </summary>
+    public static LegacyApiServer Start(int port = 0, ILoggerFactory? loggerFactory = null, IPAddress? bindAddress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var address = bindAddress ?? IPAddress.Loopback;
+        var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        var listenHost = address.Equals(IPAddress.Loopback) ? LoopbackHost : host;
 
         loggerFactory ??= NullLoggerFactory.Instance;
         var store = new LegacyStore(TimeProvider.System);
@@ -62,7 +71,7 @@ public sealed class LegacyApiServer : IDisposable
         var server = WireMockServer.Start(new WireMockServerSettings
         {
             // With port 0 Kestrel picks a free port and WireMock reports the real one in Port.
-            Urls = [string.Create(CultureInfo.InvariantCulture, $"http://{LoopbackHost}:{port}")],
+            Urls = [string.Create(CultureInfo.InvariantCulture, $"http://{listenHost}:{port}")],
             StartAdminInterface = false,
             ReadStaticMappings = false,
             MaxRequestLogCount = MaxRecordedRequests,
@@ -79,7 +88,7 @@ public sealed class LegacyApiServer : IDisposable
         try
         {
             new LegacyApiRoutes(store, loggerFactory.CreateLogger<LegacyApiServer>()).Register(server);
-            return new LegacyApiServer(server);
+            return new LegacyApiServer(server, host);
         }
         catch
         {

@@ -18,6 +18,7 @@ builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 builder.Services.AddOptions<LegacyApiOptions>()
     .BindConfiguration(LegacyApiOptions.Section)
     .ValidateDataAnnotations()
+    .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), $"{LegacyApiOptions.Section}:BindAddress must be an IP address, e.g. 127.0.0.1.")
     .ValidateOnStart();
 builder.Services.AddHostedService<LegacyApiHostedService>();
 

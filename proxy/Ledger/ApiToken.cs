@@ -19,6 +19,13 @@ public sealed class ApiToken
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>
+    /// The token's position in the revocation feed (<c>GET /oauth/revocations</c>), set with <see cref="RevokedAt"/>:
+    /// one more than the highest so far, taken inside the revoking UPDATE so that, with SQLite's single writer, feed
+    /// order is commit order. Tokens revoked together share it (the jti breaks the tie).
+    /// </summary>
+    public long? RevocationSequence { get; set; }
+
     /// <summary>The OpenIddict authorization (grant) the token belongs to: revoking the grant revokes its family.</summary>
     public string? AuthorizationId { get; set; }
 
@@ -37,10 +44,12 @@ public sealed class ApiToken
         entity.Property(t => t.CreatedAt).HasColumnName("created");
         entity.Property(t => t.ExpiresAt).HasColumnName("expires");
         entity.Property(t => t.RevokedAt).HasColumnName("revoked");
+        entity.Property(t => t.RevocationSequence).HasColumnName("revoked_seq");
         entity.Property(t => t.AuthorizationId).HasColumnName("authorization_id").HasMaxLength(100);
         entity.Property(t => t.TokenId).HasColumnName("token_id").HasMaxLength(100);
         entity.HasIndex(t => t.AuthorizationId);
         entity.HasIndex(t => t.TokenId);
         entity.HasIndex(t => t.Subject);
+        entity.HasIndex(t => new { t.RevocationSequence, t.Jti });
     }
 }

@@ -13,6 +13,7 @@ internal static class LedgerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton<TokenLedger>();
+        builder.Services.TryAddSingleton<ResourceServerAuthentication>();
         return builder;
     }
 }

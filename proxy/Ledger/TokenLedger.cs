@@ -94,8 +94,36 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
 
         var jtis = affected.Select(t => t.Jti).ToList();
         await db.ApiTokens.Where(t => jtis.Contains(t.Jti))
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.RevokedAt, now)
+                .SetProperty(t => t.RevocationSequence, t => (db.ApiTokens.Max(other => other.RevocationSequence) ?? 0) + 1), cancellationToken);
         return affected.Count;
+    }
+
+    /// <summary>
+    /// Revoked access tokens after a feed position, in feed order (<see cref="ApiToken.RevocationSequence"/>, then jti),
+    /// at most <paramref name="limit"/>. API keys are not access tokens and are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<RevokedToken>> RevokedAfterAsync(RevocationPosition after, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        var (sequence, jti) = (after.Sequence, after.Jti);
+        return await db.ApiTokens.AsNoTracking()
+            .Where(t => t.RevocationSequence > sequence || (t.RevocationSequence == sequence && string.Compare(t.Jti, jti) > 0))
+            .Where(t => t.Label != ApiToken.ApiKeyLabel)
+            .OrderBy(t => t.RevocationSequence).ThenBy(t => t.Jti)
+            .Take(limit)
+            .Select(t => new RevokedToken(t.Jti, t.ExpiresAt, new RevocationPosition(t.RevocationSequence ?? 0, t.Jti)))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>True when <paramref name="position"/> names a revoked token of this ledger (a cursor this database gave out).</summary>
+    public async Task<bool> IsKnownPositionAsync(RevocationPosition position, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        return await db.ApiTokens.AsNoTracking().AnyAsync(t => t.Jti == position.Jti && t.RevocationSequence == position.Sequence, cancellationToken);
     }
 
     private void Remember(string jti, DateTimeOffset expiresAt, bool revoked)

@@ -39,6 +39,19 @@ public sealed class ServerLifecycleTests : LegacyApiTestBase
     }
 
     [Fact]
+    public async Task Start_OnAnotherLoopbackAddress_ListensThereOnly()
+    {
+        using var server = LegacyApiServer.Start(bindAddress: IPAddress.Parse("127.0.0.2"));
+
+        Assert.Equal($"http://127.0.0.2:{server.Port}", server.Url);
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(server.Url + "/healthz", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await Assert.ThrowsAnyAsync<SocketException>(() => other.ConnectAsync(IPAddress.Loopback, server.Port, Ct).AsTask());
+    }
+
+    [Fact]
     public async Task Dispose_StopsListening()
     {
         var server = LegacyApiServer.Start();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Facade.Mocks.LegacyApi;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,21 +22,45 @@ public sealed class FacadeStack : IAsyncDisposable
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
 
+    /// <summary>The resource-server client the adapter follows the edge's revocation feed with (seeded on the edge).</summary>
+    public const string AdapterClientId = "facade-stack-adapter";
+
     /// <summary>
-    /// Starts the three. <paramref name="services"/> adds services to both the edge and the adapter (e.g. a log capture);
-    /// <paramref name="recordAdapterRequests"/> keeps a <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>).
+    /// Starts the three. The edge seeds <see cref="AdapterClientId"/> with a fresh secret and the adapter follows the
+    /// edge's revocation feed with it; either side's settings may override anything. <paramref name="services"/> adds
+    /// services to both the edge and the adapter (e.g. a log capture); <paramref name="recordAdapterRequests"/> keeps a
+    /// <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>).
     /// </summary>
     public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null,
         Action<IServiceCollection>? services = null, bool recordAdapterRequests = false)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
-        var settings = new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>())
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var settings = new Dictionary<string, string?>
         {
             ["ReverseProxy:Clusters:mcp-adapter:Destinations:primary:Address"] = $"http://127.0.0.1:{adapterPort}/",
+            [$"Facade:Clients:{AdapterClientId}:ClientId"] = AdapterClientId,
+            [$"Facade:Clients:{AdapterClientId}:ClientSecret"] = secret,
+            [$"Facade:Clients:{AdapterClientId}:Introspection"] = "true",
         };
+        foreach (var (key, value) in edgeSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var adapterAll = new Dictionary<string, string?>
+        {
+            ["Adapter:Revocations:ClientId"] = AdapterClientId,
+            ["Adapter:Revocations:ClientSecret"] = secret,
+        };
+        foreach (var (key, value) in adapterSettings ?? new Dictionary<string, string?>())
+        {
+            adapterAll[key] = value;
+        }
+
         var edge = FacadeHost.Start(legacy.Url, settings, services: services);
-        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterSettings, services, recordAdapterRequests ? new McpWireLog() : null);
+        var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterAll, services, recordAdapterRequests ? new McpWireLog() : null);
         return new FacadeStack(legacy, edge, adapter);
     }
 

@@ -18,10 +18,13 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
 
     private McpAdapterHost(Dictionary<string, string?> settings, int port, Action<IServiceCollection>? services, McpWireLog? wire)
     {
+        // The address goes in as configuration, as a deployment would give it, so that the adapter's own default
+        // (loopback:5010 when nothing is configured) stays out of the way.
         _settings = settings;
         _services = services;
         Wire = wire;
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        _settings["urls"] = $"http://127.0.0.1:{port}";
+        UseKestrel();
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
     }
 

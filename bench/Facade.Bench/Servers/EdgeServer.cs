@@ -18,11 +18,17 @@ internal sealed class EdgeServer
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private EdgeServer(ServerProcess process, string signingPublicKey)
+    /// <summary>The resource-server client the MCP adapter follows the edge's revocation feed with.</summary>
+    public const string AdapterClientId = "bench-mcp-adapter";
+
+    private EdgeServer(ServerProcess process, string signingPublicKey, string adapterClientSecret)
     {
         Process = process;
         SigningPublicKeyPem = signingPublicKey;
+        AdapterClientSecret = adapterClientSecret;
     }
+
+    public string AdapterClientSecret { get; }
 
     public ServerProcess Process { get; }
 
@@ -58,9 +64,12 @@ internal sealed class EdgeServer
             throw new InvalidOperationException($"Creating the benchmark user failed ({exit}): {output}");
         }
 
+        var adapterSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var process = ServerProcess.Start("facade", url, "dotnet",
         [
             dll, "--urls", Peers.Origin(url), .. settings,
+            $"--Facade:Clients:0:ClientId={AdapterClientId}",
+            "--Facade:Clients:0:Introspection=true",
             $"--Facade:Keys:SigningCertificates:0:Path={signing.Pfx}",
             $"--Facade:Keys:DataProtectionDirectory={Path.Combine(keys, "data-protection")}",
             $"--Facade:Edge:RoutesFile={routes}",
@@ -68,8 +77,15 @@ internal sealed class EdgeServer
             // The shipped per-caller limiter stays on every route; its window is raised so one benchmark token is not throttled.
             "--Facade:RateLimits:Policies:per-caller:PermitLimit=10000000",
             .. context.Settings.EdgeArgs,
-        ], proxyFolder, context.Logs, BenchContext.DotnetEnvironment());
-        return new EdgeServer(await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem);
+        ], proxyFolder, context.Logs, WithSecret(BenchContext.DotnetEnvironment(), "Facade__Clients__0__ClientSecret", adapterSecret));
+        return new EdgeServer(await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret);
+    }
+
+    /// <summary>Secrets go to the child process's environment, not its command line (which every local user can read).</summary>
+    public static Dictionary<string, string> WithSecret(Dictionary<string, string> environment, string key, string secret)
+    {
+        environment[key] = secret;
+        return environment;
     }
 
     /// <summary>The shipped route shape (yarp.json): scope metadata and the per-caller rate limit, /mcp to the adapter, forward mode.</summary>

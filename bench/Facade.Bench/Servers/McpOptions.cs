@@ -7,7 +7,11 @@ namespace Facade.Bench.Servers;
 /// </summary>
 internal sealed class McpOptions(IReadOnlyList<string> extraArgs, string? tool)
 {
-    private static readonly string[] DefaultArgs = ["--Adapter:Issuer={edge}", "--Adapter:Backends:legacy={backend}"];
+    private static readonly string[] DefaultArgs =
+    [
+        "--Adapter:Issuer={edge}", "--Adapter:Backends:legacy={backend}",
+        $"--Adapter:Revocations:ClientId={EdgeServer.AdapterClientId}",
+    ];
 
     public string? Tool { get; } = tool;
 
@@ -22,7 +26,8 @@ internal sealed class McpOptions(IReadOnlyList<string> extraArgs, string? tool)
 
         var server = ServerProcess.Start("mcp-adapter", url, "dotnet",
             [context.Dll("mcp-adapter", "Facade.McpAdapter"), "--urls", Peers.Origin(url), .. DefaultArgs.Concat(extraArgs).Select(Fill)],
-            Path.Combine(context.Root, "mcp-adapter"), context.Logs, BenchContext.DotnetEnvironment());
+            Path.Combine(context.Root, "mcp-adapter"), context.Logs,
+            EdgeServer.WithSecret(BenchContext.DotnetEnvironment(), "Adapter__Revocations__ClientSecret", edge.AdapterClientSecret));
         try
         {
             return (await server.ReadyAsync("healthz", TimeSpan.FromSeconds(60)), null);

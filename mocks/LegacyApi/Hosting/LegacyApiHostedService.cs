@@ -10,7 +10,7 @@ internal sealed class LegacyApiHostedService(IOptions<LegacyApiOptions> options,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = LegacyApiServer.Start(options.Value.Port, loggerFactory);
+        _server = LegacyApiServer.Start(options.Value.Port, loggerFactory, System.Net.IPAddress.Parse(options.Value.BindAddress));
         Console.Out.WriteLine($"legacy-api listening on {_server.Url}");
         Console.Out.Flush();
         return Task.CompletedTask;

@@ -115,6 +115,10 @@ namespace Facade.Proxy.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("label");
 
+                    b.Property<long?>("RevocationSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_seq");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("revoked");
@@ -143,6 +147,8 @@ namespace Facade.Proxy.Data.Migrations
                     b.HasIndex("Subject");
 
                     b.HasIndex("TokenId");
+
+                    b.HasIndex("RevocationSequence", "Jti");
 
                     b.ToTable("api_tokens", (string)null);
                 });

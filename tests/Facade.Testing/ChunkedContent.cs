@@ -1,12 +1,12 @@
 using System.Net.Http.Headers;
 
-namespace Facade.Proxy.Tests.Security;
+namespace Facade.Testing;
 
 /// <summary>
 /// A request body without a Content-Length, so HttpClient sends it chunked: the server cannot refuse it up front and
 /// has to enforce its size limits while reading.
 /// </summary>
-internal static class ChunkedContent
+public static class ChunkedContent
 {
     public static HttpContent Create(byte[] body, string contentType)
     {
