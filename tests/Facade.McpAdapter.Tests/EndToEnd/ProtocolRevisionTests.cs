@@ -29,9 +29,11 @@ public sealed class ProtocolRevisionTests : IAsyncLifetime
         await using var client = await clients.ConnectAsync(firstScopes: ["tasks:read"], protocolVersion: "2026-07-28", cancellationToken: ct);
         Assert.Equal("2026-07-28", client.NegotiatedProtocolVersion);
 
-        var tools = (await client.ListToolsAsync(cancellationToken: ct)).Select(t => t.Name).ToList();
-        Assert.Contains("list_tasks", tools);
-        Assert.DoesNotContain("create_task", tools);
+        // Every tool the user may be granted is listed, with the scopes it needs: create_task is there to step up to.
+        var tools = await client.ListToolsAsync(cancellationToken: ct);
+        Assert.Contains(tools, t => t.Name == "list_tasks");
+        var createTask = Assert.Single(tools, t => t.Name == "create_task");
+        Assert.Equal("tasks:write", createTask.ProtocolTool.Meta?["facade/scopes"]?[0]?.GetValue<string>());
 
         var created = await client.CallToolAsync("create_task",
             new Dictionary<string, object?> { ["title"] = "Stepped up on 2026-07-28", ["organizationId"] = "org-1" }, cancellationToken: ct);

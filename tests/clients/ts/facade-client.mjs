@@ -176,7 +176,11 @@ try {
   });
 
   const tools = await authorized(() => client.listTools());
-  emit('tools', { names: tools.tools.map((tool) => tool.name), scope: provider.tokens()?.scope });
+  emit('tools', {
+    names: tools.tools.map((tool) => tool.name),
+    scopes: Object.fromEntries(tools.tools.map((tool) => [tool.name, tool._meta?.['facade/scopes'] ?? []])),
+    scope: provider.tokens()?.scope,
+  });
 
   const called = await authorized(() => client.callTool({ name: 'create_task', arguments: { title: options.title, organizationId: 'org-1' } }));
   emit('called', {
