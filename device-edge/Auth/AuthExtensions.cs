@@ -1,5 +1,6 @@
 using Facade.Common.Auth;
 using Facade.DeviceEdge.Hosting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -22,6 +23,10 @@ internal static class AuthExtensions
             resource.ProtectedPrefixes.Add("alerts");
             resource.DefaultPrefix = "devices";
         });
+
+        // Fail closed: a path without an endpoint (or an endpoint someone forgot to protect) needs a valid token too, so
+        // unknown paths answer 401 to strangers, and 404 only to callers the edge has authenticated.
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
     }
 }

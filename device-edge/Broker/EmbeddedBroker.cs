@@ -19,9 +19,11 @@ internal sealed partial class EmbeddedBroker(
     DeviceSessions sessions,
     MqttListener listener,
     ILoggerFactory loggers,
-    ILogger<EmbeddedBroker> logger) : IHostedService, IDeviceChannel, IDisposable
+    ILogger<EmbeddedBroker> logger) : IHostedService, IDeviceChannel, IAsyncDisposable
 {
+    private readonly Lock _lifecycle = new();
     private MqttServer? _server;
+    private Task? _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,15 +45,27 @@ internal sealed partial class EmbeddedBroker(
         LogListening(logger, listener.LocalEndPoint.ToString());
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops once, however often it is called: the host stops its services both when asked to and when its run loop
+    /// ends, sometimes at the same time, and MQTTnet's listener shutdown is not safe to run twice concurrently.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is { IsStarted: true } server)
+        lock (_lifecycle)
         {
-            await server.StopAsync();
+            return _stopped ??= _server is { IsStarted: true } server ? server.StopAsync() : Task.CompletedTask;
         }
     }
 
-    public void Dispose() => _server?.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        lock (_lifecycle)
+        {
+            _server?.Dispose();
+            _server = null;
+        }
+    }
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken)
     {

@@ -19,7 +19,9 @@ internal sealed partial class StatusFlusher(
 {
     private const int BatchSize = 500;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lifecycle = new();
     private Task? _loop;
+    private Task? _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +33,22 @@ internal sealed partial class StatusFlusher(
         _loop = RunAsync(_stopping.Token);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops once (the host may stop its services twice, concurrently); the last flush runs after the loop ended.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_lifecycle)
+        {
+            return _stopped ??= StopOnceAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+    }
+
+    private async Task StopOnceAsync()
     {
         await _stopping.CancelAsync();
         if (_loop is not null)
@@ -39,13 +56,7 @@ internal sealed partial class StatusFlusher(
             await _loop;
         }
 
-        await FlushAsync(cancellationToken);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _stopping.Dispose();
-        return ValueTask.CompletedTask;
+        await FlushAsync(CancellationToken.None);
     }
 
     /// <summary>Writes every changed entry now. Rows of devices deleted meanwhile are dropped.</summary>
