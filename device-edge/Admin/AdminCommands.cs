@@ -74,7 +74,7 @@ public static class AdminCommands
         }
 
         var secret = request.Secret ?? DeviceSecret.New();
-        var now = DateTimeOffset.UtcNow;
+        var now = StoredTime.Now(TimeProvider.System);
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == request.Id, cancellationToken);
         if (device is not null && device.OwnerId != request.Owner)
         {

@@ -1,9 +1,10 @@
 using System.Buffers;
+using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Status;
-using Microsoft.Extensions.Options;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Microsoft.Extensions.Options;
 
 namespace Facade.DeviceEdge.Broker;
 
@@ -40,7 +41,7 @@ internal sealed partial class DeviceBrokerEvents(
         }
 
         session.Store(e.SessionItems);
-        var connection = new DeviceConnection(session.DeviceId, e.RemoteEndPoint?.ToString(), VersionName(e.ProtocolVersion), time.GetUtcNow());
+        var connection = new DeviceConnection(session.DeviceId, e.RemoteEndPoint?.ToString(), VersionName(e.ProtocolVersion), StoredTime.Now(time));
         session.Connection = connection;
         var change = board.Connected(connection);
         if (sessions.Generation(session.DeviceId) != session.CredentialGeneration)
@@ -92,7 +93,7 @@ internal sealed partial class DeviceBrokerEvents(
 
         board.Touch(session.DeviceId);
         var received = new DeviceMessage(session.DeviceId, topic.Kind, topic.CommandId, message.Payload.ToArray(),
-            (int)message.QualityOfServiceLevel, message.Retain, time.GetUtcNow(), session.Connection);
+            (int)message.QualityOfServiceLevel, message.Retain, StoredTime.Now(time), session.Connection);
         try
         {
             await dispatcher.DispatchAsync(received, e.CancellationToken);

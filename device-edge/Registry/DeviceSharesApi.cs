@@ -1,6 +1,7 @@
 using Facade.Common;
 using Facade.Common.Auth;
 using Facade.DeviceEdge.Auth;
+using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,7 +58,7 @@ internal static class DeviceSharesApi
         var share = device.Shares.FirstOrDefault(s => s.UserId == userId);
         if (share is null)
         {
-            share = new DeviceShare { DeviceId = device.Id, UserId = userId, CreatedAt = services.Time.GetUtcNow() };
+            share = new DeviceShare { DeviceId = device.Id, UserId = userId, CreatedAt = StoredTime.Now(services.Time) };
             device.Shares.Add(share);
         }
 

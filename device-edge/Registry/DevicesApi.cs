@@ -2,6 +2,7 @@ using System.Globalization;
 using Facade.Common;
 using Facade.Common.Auth;
 using Facade.DeviceEdge.Auth;
+using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -68,7 +69,7 @@ internal static class DevicesApi
             return JsonBody.Invalid(problem);
         }
 
-        var now = services.Time.GetUtcNow();
+        var now = StoredTime.Now(services.Time);
         var secret = DeviceSecret.New();
         var device = new Device
         {
@@ -143,7 +144,7 @@ internal static class DevicesApi
         device.Tags = request.Tags is null ? device.Tags : DeviceRules.NormalizeTags(request.Tags);
         device.FirmwareVersion = request.FirmwareVersion is null ? device.FirmwareVersion
             : request.FirmwareVersion.Length == 0 ? null : request.FirmwareVersion;
-        device.UpdatedAt = services.Time.GetUtcNow();
+        device.UpdatedAt = StoredTime.Now(services.Time);
         await services.Db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Ok(DeviceQueries.ToView(device, caller.UserId, services.Board.Get(device.Id)));
     }
@@ -186,7 +187,7 @@ internal static class DevicesApi
         }
 
         var secret = DeviceSecret.New();
-        var now = services.Time.GetUtcNow();
+        var now = StoredTime.Now(services.Time);
         device.SecretHash = DeviceSecret.Hash(secret);
         device.SecretIssuedAt = now;
         device.UpdatedAt = now;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Facade.DeviceEdge.Data;
 
 namespace Facade.DeviceEdge.Status;
 
@@ -20,7 +21,7 @@ internal sealed class DeviceStatusBoard(TimeProvider time)
     public void Load(IEnumerable<DeviceStatusRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         foreach (var record in records)
         {
             var entry = new Entry
@@ -97,7 +98,7 @@ internal sealed class DeviceStatusBoard(TimeProvider time)
 
             entry.Connection = null;
             _dirty[connection.DeviceId] = 0;
-            return SetOnline(connection.DeviceId, entry, online: false, clean ? StatusReason.Disconnected : StatusReason.ConnectionLost, time.GetUtcNow());
+            return SetOnline(connection.DeviceId, entry, online: false, clean ? StatusReason.Disconnected : StatusReason.ConnectionLost, StoredTime.Now(time));
         }
     }
 
@@ -117,12 +118,12 @@ internal sealed class DeviceStatusBoard(TimeProvider time)
 
             entry.LastReported = online ? "online" : "offline";
             _dirty[deviceId] = 0;
-            return SetOnline(deviceId, entry, online, StatusReason.Reported, time.GetUtcNow());
+            return SetOnline(deviceId, entry, online, StatusReason.Reported, StoredTime.Now(time));
         }
     }
 
     /// <summary>The device was heard from (any accepted message). Cheap: no lock, and the database hears of it later.</summary>
-    public void Touch(string deviceId) => Touch(deviceId, _entries.GetOrAdd(deviceId, _ => new Entry()), time.GetUtcNow());
+    public void Touch(string deviceId) => Touch(deviceId, _entries.GetOrAdd(deviceId, _ => new Entry()), StoredTime.Now(time));
 
     /// <summary>The device was deleted: its status goes with it.</summary>
     public void Forget(string deviceId)

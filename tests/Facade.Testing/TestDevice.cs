@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -7,12 +7,13 @@ using MQTTnet.Protocol;
 namespace Facade.Testing;
 
 /// <summary>
-/// A device as the broker sees it: a real MQTTnet client on 127.0.0.1. Received messages queue up in
-/// <see cref="Received"/>; <see cref="Disconnected"/> completes when the broker drops the connection.
+/// A device as the broker sees it: a real MQTTnet client on 127.0.0.1. Received messages queue up for
+/// <see cref="ReceiveAsync"/>; <see cref="Disconnected"/> completes when the broker drops the connection.
 /// </summary>
 public sealed class TestDevice : IDisposable
 {
     private readonly IMqttClient _client;
+    private readonly Channel<ReceivedMessage> _received = Channel.CreateUnbounded<ReceivedMessage>();
     private readonly TaskCompletionSource<MqttClientDisconnectedEventArgs> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TestDevice(IMqttClient client, string deviceId)
@@ -21,7 +22,7 @@ public sealed class TestDevice : IDisposable
         DeviceId = deviceId;
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Received.Add(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            _received.Writer.TryWrite(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += e =>
@@ -39,7 +40,9 @@ public sealed class TestDevice : IDisposable
 
     public bool IsConnected => _client.IsConnected;
 
-    public BlockingCollection<ReceivedMessage> Received { get; } = [];
+    /// <summary>The next message the broker delivered to this device (waits up to 30 seconds).</summary>
+    public async Task<ReceivedMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
+        await _received.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
     public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
 
