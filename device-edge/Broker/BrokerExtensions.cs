@@ -27,6 +27,7 @@ internal static class BrokerExtensions
         builder.Services.TryAddSingleton<EmbeddedBroker>();
         builder.Services.TryAddSingleton<IDeviceChannel>(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("mqtt-broker");
         return builder;
     }
 }

@@ -25,6 +25,8 @@ internal sealed partial class EmbeddedBroker(
     private MqttServer? _server;
     private Task? _stopped;
 
+    public bool IsRunning => _server is { IsStarted: true };
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -69,6 +71,14 @@ internal sealed partial class EmbeddedBroker(
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken)
     {
+        // The broker's own messages skip the ACL, so only what a device may receive can be sent.
+        if (!DeviceTopics.TryParse(topic, out var parsed) || parsed.Kind is not (DeviceTopicKind.Command or DeviceTopicKind.ShadowDesired))
+        {
+            throw new ArgumentException("Only a device's command or desired-shadow topic can be published to.", nameof(topic));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(qos);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload.ToArray())

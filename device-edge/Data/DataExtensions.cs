@@ -21,6 +21,7 @@ internal static class DataExtensions
         });
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<DeviceEdgeDbContext>>().CreateDbContext());
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
 }

@@ -76,6 +76,19 @@ public sealed class DeviceSeamTests(DeviceEdgeFixture fixture) : IClassFixture<D
         Assert.Equal("""{"name":"reboot"}""", received.Payload);
     }
 
+    [Theory]
+    [InlineData("devices/some-device/telemetry")]
+    [InlineData("devices/some-device/commands/c1/ack")]
+    [InlineData("devices/+/commands/c1")]
+    [InlineData("#")]
+    [InlineData("$SYS/broker")]
+    public async Task Channel_RefusesTopicsNoDeviceReceives(string topic)
+    {
+        var channel = fixture.Host.Services.GetRequiredService<IDeviceChannel>();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => channel.PublishAsync(topic, "{}"u8.ToArray(), 1, retain: false, TestContext.Current.CancellationToken));
+    }
+
     private sealed class GatedHandler : IDeviceMessageHandler
     {
         public TaskCompletionSource<DeviceMessage> Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
