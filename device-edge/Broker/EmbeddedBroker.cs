@@ -37,6 +37,7 @@ internal sealed partial class EmbeddedBroker(
             .WithDefaultEndpointBoundIPAddress(v6 ? IPAddress.None : address)
             .WithDefaultEndpointBoundIPV6Address(v6 ? address : IPAddress.None)
             .WithDefaultEndpointPort(settings.Port)
+            .WithDefaultCommunicationTimeout(settings.ConnectTimeout)
             .Build();
         _server = new MqttServerFactory(new MqttNetLogBridge(loggers)).CreateMqttServer(serverOptions);
         events.Attach(_server);

@@ -15,6 +15,13 @@ public sealed class MqttOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 1883;
 
+    /// <summary>
+    /// How long a new connection may take to send its CONNECT packet before it is closed (MQTTnet's own default, 100 s,
+    /// lets idle sockets pile up); also MQTTnet's timeout for its other protocol exchanges.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest payload a device may publish; larger publishes are refused (QuotaExceeded) and logged.</summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;

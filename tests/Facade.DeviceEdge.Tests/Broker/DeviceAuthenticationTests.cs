@@ -93,6 +93,20 @@ public sealed class DeviceAuthenticationTests(DeviceEdgeFixture fixture) : IClas
         Assert.DoesNotContain(fixture.Host.Logs.Entries, e => e.Message.Contains("etc\nforged", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SilentConnection_IsClosedAfterTheConnectTimeout()
+    {
+        await using var host = fixture.StartHost(new Dictionary<string, string?> { ["DeviceEdge:Mqtt:ConnectTimeout"] = "00:00:01" }, events: new DeviceEvents());
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(System.Net.IPAddress.Loopback, host.MqttPort, TestContext.Current.CancellationToken);
+
+        // Sends nothing: the broker must hang up on its own (the read returns 0 bytes at the end of the stream).
+        var read = await socket.GetStream().ReadAsync(new byte[16], TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, read);
+    }
+
     private async Task<MqttClientConnectResultCode> ConnectAsync(string userName, string? secret)
     {
         var (client, result) = await TestDevice.ConnectAsync(fixture.Host.MqttPort, userName, secret, cancellationToken: TestContext.Current.CancellationToken);
