@@ -99,6 +99,10 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+
+        // No file watchers for appsettings: every watcher is an inotify instance, and parallel test hosts of every
+        // project on one machine share the user's limit (128 by default).
+        builder.UseSetting("hostBuilder:reloadConfigOnChange", "false");
         _settings["DeviceEdge:DataDirectory"] = DataDirectory;
         foreach (var (key, value) in _settings)
         {

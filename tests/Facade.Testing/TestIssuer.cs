@@ -37,7 +37,7 @@ public sealed class TestIssuer : IAsyncDisposable
     public static async Task<TestIssuer> StartAsync()
     {
         var key = TestTokens.UntrustedRsaKey("test-issuer-key");
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();

@@ -1,5 +1,7 @@
 using System.Net;
-using Facade.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Facade.DeviceEdge.Tests.Hosting;
@@ -12,14 +14,42 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
     [InlineData("DeviceEdge:Issuer", "http://127.0.0.1:5000/no-trailing-slash", "DeviceEdge:Issuer")]
     [InlineData("DeviceEdge:Mqtt:Address", "localhost", "DeviceEdge:Mqtt:Address")]
     [InlineData("DeviceEdge:Mqtt:Port", "70000", "Port")]
+    [InlineData("DeviceEdge:Mqtt:ConnectTimeout", "00:00:00", "ConnectTimeout")]
     [InlineData("DeviceEdge:MaxRequestBytes", "10", "MaxRequestBytes")]
-    public void BadSetting_StopsTheStart_NamingTheKey(string key, string value, string named)
+    public void BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
     {
-        var error = Assert.ThrowsAny<Exception>(() => DeviceEdgeHost.Start(fixture.Issuer.BaseUrl, new Dictionary<string, string?> { [key] = value }));
+        // The service's own composition and start-up validation (what the host runs before anything starts), without
+        // racing WebApplicationFactory's start against the failing entry point.
+        using var app = Compose("Development", $"--DeviceEdge:Issuer={fixture.Issuer.Issuer}", $"--{key}={value}");
 
-        var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException ?? (error as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
-        Assert.NotNull(validation);
-        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidSettings_PassTheStartValidation()
+    {
+        using var app = Compose("Production", "--DeviceEdge:Issuer=https://facade.example/");
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    /// <summary>The service composed as device-edge/Program.cs does it, built but not started.</summary>
+    private static WebApplication Compose(string environment, params string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+        });
+        builder.AddDeviceEdgeHosting();
+        builder.AddDeviceEdgeData();
+        builder.AddDeviceEdgeAuth();
+        builder.AddDeviceRegistry();
+        builder.AddDeviceStatus();
+        builder.AddDeviceBroker();
+        return builder.Build();
     }
 
     [Theory]
