@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Facade: one command to run the whole system, one to run every test.
-#   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + legacy API mock (5030) on embedded defaults
+#   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + device edge (5020, MQTT 1883) + legacy API mock (5030)
+#                       on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
 #                       MCP TypeScript SDK client for the end-to-end tests)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
@@ -87,7 +88,10 @@ run_system() {
   wait_for http://127.0.0.1:5000/healthz "edge"
   dotnet run -c Release --no-build --project mcp-adapter --launch-profile mcp-adapter &
   pids+=($!)
+  dotnet run -c Release --no-build --project device-edge --launch-profile device-edge &
+  pids+=($!)
   wait_for http://127.0.0.1:5010/healthz "MCP adapter"
+  wait_for http://127.0.0.1:5020/healthz "device edge"
   cat <<TXT
 
   Facade is running (Development mode, data in $ROOT/data)
@@ -97,8 +101,11 @@ run_system() {
       REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
       MCP         http://127.0.0.1:5000/mcp         (streamable HTTP, also at / and /api/mcp; /sse for HTTP+SSE clients)
       agent MCP   http://127.0.0.1:5000/agents/planner/mcp
+      devices     http://127.0.0.1:5000/devices     (needs devices:read; provisioning devices:write)
       login       http://127.0.0.1:5000/account/login
     MCP adapter (behind the edge, loopback) http://127.0.0.1:5010
+    Device edge (behind the edge, loopback) http://127.0.0.1:5020
+      MQTT broker for devices               127.0.0.1:1883   (user name = client id = device id, password = its secret)
     Legacy API mock (loopback)              http://127.0.0.1:5030
     Demo user                               demo / demo-password
 

@@ -35,6 +35,10 @@ public static class JsonErrors
 
     public static IResult Result(int status, string error, string? description, string? scope = null) =>
         Results.Json(new ErrorBody(error, description, scope), ErrorJsonContext.Default.ErrorBody, "application/json", status);
+
+    /// <summary>The same error as a typed result, for handlers declared as <c>Results&lt;Ok&lt;T&gt;, JsonHttpResult&lt;ErrorBody&gt;&gt;</c>.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ErrorBody> Typed(int status, string error, string? description) =>
+        TypedResults.Json(new ErrorBody(error, description), ErrorJsonContext.Default.ErrorBody, "application/json", status);
 }
 
 public sealed record ErrorBody(

@@ -45,8 +45,9 @@ public static class ServiceDefaults
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapHealthChecks("/healthz");
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        // Anonymous even where a fallback policy requires authentication for everything else (device-edge).
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }
 

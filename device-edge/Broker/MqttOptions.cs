@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Facade.DeviceEdge.Broker;
+
+/// <summary>The <c>DeviceEdge:Mqtt</c> section: the embedded broker's listener and limits.</summary>
+public sealed class MqttOptions
+{
+    public const string SectionName = "DeviceEdge:Mqtt";
+
+    /// <summary>IP address to listen on (<c>0.0.0.0</c> or <c>::</c> for every interface); loopback by default.</summary>
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (read it back from <see cref="MqttListener"/>).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// How long a new connection may take to send its CONNECT packet before it is closed (MQTTnet's own default, 100 s,
+    /// lets idle sockets pile up); also MQTTnet's timeout for its other protocol exchanges.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest payload a device may publish; larger publishes are refused (QuotaExceeded) and logged.</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+}

@@ -1,0 +1,38 @@
+using Facade.DeviceEdge.Alerts;
+using Facade.DeviceEdge.Registry;
+using Facade.DeviceEdge.Status;
+using Microsoft.EntityFrameworkCore;
+
+namespace Facade.DeviceEdge.Data;
+
+/// <summary>
+/// The device edge's database: the registry (devices, shares), persisted status, and the tables later features fill
+/// (alerts …). Each feature configures its own entities; new features add theirs here and a migration.
+/// </summary>
+public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options) : DbContext(options)
+{
+    internal DbSet<Device> Devices => Set<Device>();
+
+    internal DbSet<DeviceShare> DeviceShares => Set<DeviceShare>();
+
+    internal DbSet<DeviceStatusRecord> DeviceStatuses => Set<DeviceStatusRecord>();
+
+    internal DbSet<AlertRecord> Alerts => Set<AlertRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Unix milliseconds: SQLite cannot order or compare DateTimeOffset stored as text, and time ranges matter here.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<Device>(Device.Configure);
+        modelBuilder.Entity<DeviceShare>(DeviceShare.Configure);
+        modelBuilder.Entity<DeviceStatusRecord>(DeviceStatusRecord.Configure);
+        modelBuilder.Entity<AlertRecord>(AlertRecord.Configure);
+    }
+}

@@ -1,0 +1,33 @@
+using Facade.Common;
+using Facade.DeviceEdge.Admin;
+
+if (AdminCommands.IsAdminCommand(args))
+{
+    return await AdminCommands.RunAsync(args, Console.In, Console.Out);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDeviceEdgeHosting();
+builder.AddDeviceEdgeData();
+builder.AddDeviceEdgeAuth();
+builder.AddDeviceRegistry();
+builder.AddDeviceStatus();
+builder.AddDeviceBroker();
+
+var app = builder.Build();
+
+app.UseJsonExceptionHandler();
+app.UseJsonStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapDeviceRegistry();
+app.MapDeviceStatus();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, public so tests can start the real device edge with <c>WebApplicationFactory</c>-style hosts.</summary>
+public partial class Program;

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Facade.Testing;
+using MQTTnet;
+
+namespace Facade.DeviceEdge.Tests.EndToEnd;
+
+/// <summary>
+/// The real edge in front of the device edge: a user signs in at the edge (OAuth code + PKCE, login and consent), and
+/// that one token provisions a device through the edge's <c>/devices</c> route, reads it back, and works directly
+/// against the device edge too; the device then connects with the secret it was given.
+/// </summary>
+public sealed class ThroughTheEdgeTests : IAsyncLifetime
+{
+    private FacadeHost _edge = null!;
+    private DeviceEdgeHost _devices = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        var port = McpAdapterHost.ReservePort();
+        _edge = FacadeHost.Start(settings: new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:device-edge:Destinations:primary:Address"] = $"http://127.0.0.1:{port}/",
+        });
+        _devices = DeviceEdgeHost.Start(_edge.BaseUrl, port: port);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _devices.DisposeAsync();
+        await _edge.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task OneToken_ProvisionsThroughTheEdge_AndTheDeviceConnects()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("devices:read devices:write", cancellationToken: ct);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+        using var viaEdge = Client(_edge.BaseUrl, token.AccessToken!);
+
+        var (created, device) = await viaEdge.SendJsonAsync(HttpMethod.Post, "devices", """{"id":"e2e-boiler","name":"Boiler","type":"thermometer"}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        var (mqttDevice, connect) = await TestDevice.ConnectAsync(_devices.MqttPort, "e2e-boiler", device.Text("secret"), cancellationToken: ct);
+        using (mqttDevice)
+        {
+            Assert.Equal(MqttClientConnectResultCode.Success, connect.ResultCode);
+            var (listed, list) = await viaEdge.SendJsonAsync(HttpMethod.Get, "devices");
+            using var direct = Client(_devices.BaseUrl, token.AccessToken!);
+            var (read, json) = await direct.SendJsonAsync(HttpMethod.Get, "devices/e2e-boiler");
+
+            Assert.Equal(HttpStatusCode.OK, listed);
+            Assert.Equal("e2e-boiler", Assert.Single(list.GetProperty("devices").EnumerateArray()).Text("id"));
+            Assert.Equal(HttpStatusCode.OK, read);
+            Assert.Equal("owner", json.Text("access"));
+            Assert.True(json.GetProperty("status").GetProperty("online").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task ReadOnlyToken_IsStoppedAtTheEdge_ForWrites()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (_, token) = await oauth.GetTokenAsync("devices:read", cancellationToken: ct);
+        using var viaEdge = Client(_edge.BaseUrl, token.AccessToken!);
+
+        var (status, json) = await viaEdge.SendJsonAsync(HttpMethod.Post, "devices", """{"name":"x","type":"y"}""");
+        var (summary, _) = await viaEdge.SendJsonAsync(HttpMethod.Get, "devices/summary");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("insufficient_scope", json.Text("error"));
+        Assert.Equal(HttpStatusCode.OK, summary);
+    }
+
+    private static HttpClient Client(Uri baseUrl, string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Facade.DeviceEdge.Tests.Hosting;
+
+/// <summary>A bad setting stops the service at start with a message naming the key; health endpoints need no token.</summary>
+public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFixture<DeviceEdgeFixture>
+{
+    [Theory]
+    [InlineData("DeviceEdge:Issuer", "edge.example/no-scheme", "DeviceEdge:Issuer")]
+    [InlineData("DeviceEdge:Issuer", "http://127.0.0.1:5000/no-trailing-slash", "DeviceEdge:Issuer")]
+    [InlineData("DeviceEdge:Mqtt:Address", "localhost", "DeviceEdge:Mqtt:Address")]
+    [InlineData("DeviceEdge:Mqtt:Port", "70000", "Port")]
+    [InlineData("DeviceEdge:Mqtt:ConnectTimeout", "00:00:00", "ConnectTimeout")]
+    [InlineData("DeviceEdge:MaxRequestBytes", "10", "MaxRequestBytes")]
+    public void BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
+    {
+        // The service's own composition and start-up validation (what the host runs before anything starts), without
+        // racing WebApplicationFactory's start against the failing entry point.
+        using var app = Compose("Development", $"--DeviceEdge:Issuer={fixture.Issuer.Issuer}", $"--{key}={value}");
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidSettings_PassTheStartValidation()
+    {
+        using var app = Compose("Production", "--DeviceEdge:Issuer=https://facade.example/");
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    /// <summary>The service composed as device-edge/Program.cs does it, built but not started.</summary>
+    private static WebApplication Compose(string environment, params string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+        });
+        builder.AddDeviceEdgeHosting();
+        builder.AddDeviceEdgeData();
+        builder.AddDeviceEdgeAuth();
+        builder.AddDeviceRegistry();
+        builder.AddDeviceStatus();
+        builder.AddDeviceBroker();
+        return builder.Build();
+    }
+
+    [Theory]
+    [InlineData("healthz")]
+    [InlineData("healthz/live")]
+    public async Task Health_NeedsNoToken(string path)
+    {
+        using var client = fixture.Host.CreateHttpClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownPath_WithoutToken_Is401_NotA404()
+    {
+        using var client = fixture.Host.CreateHttpClient();
+
+        using var response = await client.GetAsync("admin/secrets", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,138 @@
+extern alias deviceedge;
+
+using System.Net;
+using System.Net.Http.Headers;
+using deviceedge::Facade.DeviceEdge.Broker;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Facade.Testing;
+
+/// <summary>
+/// The real device edge (device-edge/Program.cs): REST on Kestrel at 127.0.0.1 and the embedded MQTT broker on a
+/// free loopback port, accepting the tokens of one issuer (a real edge or a <see cref="TestIssuer"/>), with its own
+/// temporary data folder. Its log lines are kept in <see cref="Logs"/> (not written to the console).
+/// </summary>
+public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    private DeviceEdgeHost(Dictionary<string, string?> settings, int port, string dataDirectory, Action<IServiceCollection>? configureServices)
+    {
+        _settings = settings;
+        _configureServices = configureServices;
+        DataDirectory = dataDirectory;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The REST base URL with a trailing slash.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The embedded broker's port on 127.0.0.1.</summary>
+    public int MqttPort { get; private set; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Keep the data folder on dispose (to restart over the same database).</summary>
+    public bool KeepData { get; set; }
+
+    /// <summary>
+    /// Starts a device edge trusting <paramref name="issuer"/>. <paramref name="port"/> 0 picks a free one (use
+    /// <see cref="McpAdapterHost.ReservePort"/> when an edge must route to it first). <paramref name="configureServices"/>
+    /// adds services after the app's own (e.g. an extra <c>IDeviceMessageHandler</c>).
+    /// </summary>
+    public static DeviceEdgeHost Start(Uri issuer, IDictionary<string, string?>? settings = null, int port = 0, string? dataDirectory = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["DeviceEdge:Issuer"] = issuer.AbsoluteUri,
+            ["DeviceEdge:Mqtt:Address"] = "127.0.0.1",
+            ["DeviceEdge:Mqtt:Port"] = "0",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:MQTTnet"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var host = new DeviceEdgeHost(all, port, dataDirectory ?? Directory.CreateTempSubdirectory("facade-devices-").FullName, configureServices);
+        try
+        {
+            host.StartServer();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        host.MqttPort = host.Services.GetRequiredService<MqttListener>().LocalEndPoint!.Port;
+        return host;
+    }
+
+    /// <summary>A plain client for the REST API, sending <paramref name="token"/> as the bearer token when given.</summary>
+    public HttpClient CreateHttpClient(string? token = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseUrl };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+
+        // No file watchers for appsettings: every watcher is an inotify instance, and parallel test hosts of every
+        // project on one machine share the user's limit (128 by default).
+        builder.UseSetting("hostBuilder:reloadConfigOnChange", "false");
+        _settings["DeviceEdge:DataDirectory"] = DataDirectory;
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finalising connection; the OS temp cleaner will take it.
+        }
+    }
+}

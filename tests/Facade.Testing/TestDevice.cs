@@ -1,0 +1,102 @@
+using System.Text;
+using System.Threading.Channels;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Facade.Testing;
+
+/// <summary>
+/// A device as the broker sees it: a real MQTTnet client on 127.0.0.1. Received messages queue up for
+/// <see cref="ReceiveAsync"/>; <see cref="Disconnected"/> completes when the broker drops the connection.
+/// </summary>
+public sealed class TestDevice : IDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly Channel<ReceivedMessage> _received = Channel.CreateUnbounded<ReceivedMessage>();
+    private readonly TaskCompletionSource<MqttClientDisconnectedEventArgs> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TestDevice(IMqttClient client, string deviceId)
+    {
+        _client = client;
+        DeviceId = deviceId;
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            _received.Writer.TryWrite(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            return Task.CompletedTask;
+        };
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                _disconnected.TrySetResult(e);
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    public string DeviceId { get; }
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>The next message the broker delivered to this device (waits up to 30 seconds).</summary>
+    public async Task<ReceivedMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
+        await _received.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
+
+    /// <summary>
+    /// Connects as <paramref name="userName"/> with <paramref name="secret"/> (client id = user name unless given).
+    /// Returns the device and the broker's answer; a refused device is returned disconnected.
+    /// </summary>
+    public static async Task<(TestDevice Device, MqttClientConnectResult Result)> ConnectAsync(
+        int port, string userName, string? secret, string? clientId = null, MqttProtocolVersion version = MqttProtocolVersion.V500,
+        Action<MqttClientOptionsBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithClientId(clientId ?? userName)
+            .WithProtocolVersion(version)
+            .WithTimeout(TimeSpan.FromSeconds(30));
+        if (secret is not null)
+        {
+            options.WithCredentials(userName, secret);
+        }
+        else
+        {
+            options.WithCredentials(userName, (byte[]?)null);
+        }
+
+        configure?.Invoke(options);
+        var client = new MqttClientFactory().CreateMqttClient();
+        var device = new TestDevice(client, userName);
+        try
+        {
+            var result = await client.ConnectAsync(options.Build(), cancellationToken);
+            return (device, result);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce,
+        bool retain = false, CancellationToken cancellationToken = default) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build(),
+            cancellationToken);
+
+    public Task<MqttClientSubscribeResult> SubscribeAsync(string filter, CancellationToken cancellationToken = default) =>
+        _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+
+    /// <summary>A clean disconnect (DISCONNECT packet): no last will.</summary>
+    public Task DisconnectAsync(CancellationToken cancellationToken = default) =>
+        _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+
+    /// <summary>Drops the connection without a DISCONNECT packet, like a device losing power: the broker publishes its last will.</summary>
+    public void Dispose() => _client.Dispose();
+}
+
+public sealed record ReceivedMessage(string Topic, string Payload);
