@@ -58,6 +58,10 @@ internal static class AuthorizationServerExtensions
                 // audience: tokens name the edge's URL, not the resource server's client id.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor);
 
+                // Loopback redirect URIs match on any port (RFC 8252 §7.3); everything else exactly.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
+                server.AddEventHandler(RedirectUriHandler.Descriptor);
+
                 server.AddEventHandler(IntrospectionScopesHandler.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
