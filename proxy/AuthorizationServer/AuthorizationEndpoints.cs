@@ -51,25 +51,31 @@ internal static class AuthorizationEndpoints
 
         var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
             ?? throw new InvalidOperationException("The client application cannot be found.");
-        var applicationId = await services.Applications.GetIdAsync(application, http.RequestAborted);
+        var applicationId = (await services.Applications.GetIdAsync(application, http.RequestAborted))!;
+        var redirectUri = await RegisteredRedirectUriAsync(request, application, services.Applications, http.RequestAborted);
         var scopes = request.GetScopes();
 
-        var authorizations = new List<object>();
-        await foreach (var authorization in services.Authorizations.FindAsync(
-            subject: user.Id, client: applicationId, status: Statuses.Valid, type: AuthorizationTypes.Permanent, scopes: scopes, http.RequestAborted))
+        // Consent is remembered per user + client + registered redirect URI + scopes, and recorded here, once OpenIddict
+        // has validated the request, from the marker the consent page's "allow" sent back (ConsentMarkers).
+        object? authorization = null;
+        if (services.Markers.Read(SingleValue(request, ConsentMarkers.Parameter)) is { } marker
+            && marker.Covers(user.Id, request.ClientId!, redirectUri, scopes)
+            && !await services.Consents.WasRecordedAsync(user.Id, applicationId, marker, http.RequestAborted))
         {
-            authorizations.Add(authorization);
+            authorization = await services.Consents.RecordAsync(services.Claims.Create(user, scopes), user.Id, applicationId, redirectUri, scopes, marker, http.RequestAborted);
+        }
+        else if (!request.HasPromptValue(PromptValues.Consent))
+        {
+            authorization = await services.Consents.FindAsync(user.Id, applicationId, redirectUri, scopes, http.RequestAborted);
+
+            // First-party clients configured with implicit consent are trusted: their grant is recorded without asking.
+            if (authorization is null && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
+            {
+                authorization = await services.Consents.RecordAsync(services.Claims.Create(user, scopes), user.Id, applicationId, redirectUri, scopes, marker: null, http.RequestAborted);
+            }
         }
 
-        // First-party clients configured with implicit consent are trusted: their grant is recorded without asking.
-        if (authorizations.Count == 0 && !request.HasPromptValue(PromptValues.Consent)
-            && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
-        {
-            authorizations.Add(await services.Authorizations.CreateAsync(services.Claims.Create(user, scopes), user.Id, applicationId!,
-                AuthorizationTypes.Permanent, scopes, http.RequestAborted));
-        }
-
-        if (authorizations.Count == 0 || request.HasPromptValue(PromptValues.Consent))
+        if (authorization is null)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -80,7 +86,7 @@ internal static class AuthorizationEndpoints
         }
 
         var principal = services.Claims.Create(user, scopes);
-        principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorizations[^1], http.RequestAborted));
+        principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorization, http.RequestAborted));
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -142,10 +148,22 @@ internal static class AuthorizationEndpoints
     private static string AuthorizeReturnUrl(OpenIddictRequest request)
     {
         var parameters = request.GetParameters()
-            .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge or ConsentDeniedParameter))
+            .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge or ConsentDeniedParameter or ConsentMarkers.Parameter))
             .SelectMany(p => ((Microsoft.Extensions.Primitives.StringValues)p.Value).Select(v => KeyValuePair.Create(p.Key, v)));
         return "/oauth/authorize" + QueryString.Create(parameters);
     }
+
+    /// <summary>The registered redirect URI this (validated) request uses: the one it matched, or the only one when it named none.</summary>
+    private static async Task<string> RegisteredRedirectUriAsync(OpenIddictRequest request, object application,
+        IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    {
+        var registered = await applications.GetRedirectUrisAsync(application, cancellationToken);
+        return (string.IsNullOrEmpty(request.RedirectUri) ? registered.SingleOrDefault() : RedirectUriMatching.FindRegistered(registered, request.RedirectUri))
+            ?? throw new InvalidOperationException("The validated redirect_uri matches no registered one.");
+    }
+
+    private static string? SingleValue(OpenIddictRequest request, string name) =>
+        request.GetParameter(name) is { } parameter && ((Microsoft.Extensions.Primitives.StringValues)parameter) is { Count: 1 } values ? values[0] : null;
 
     private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticationProperties? properties) =>
         request.MaxAge is { } maxAge && properties?.IssuedUtc is { } issued
@@ -164,11 +182,15 @@ internal sealed class AuthorizeServices(
     SignInManager<FacadeUser> signIn,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
-    ClaimsFactory claims)
+    ClaimsFactory claims,
+    RememberedConsents consents,
+    ConsentMarkers markers)
 {
     public UserManager<FacadeUser> Users { get; } = users;
     public SignInManager<FacadeUser> SignIn { get; } = signIn;
     public IOpenIddictApplicationManager Applications { get; } = applications;
     public IOpenIddictAuthorizationManager Authorizations { get; } = authorizations;
     public ClaimsFactory Claims { get; } = claims;
+    public RememberedConsents Consents { get; } = consents;
+    public ConsentMarkers Markers { get; } = markers;
 }

@@ -3,6 +3,7 @@ using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;
 using Facade.Proxy.Keys;
 using Facade.Proxy.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -116,6 +117,9 @@ internal static class AuthorizationServerExtensions
             });
 
         builder.Services.AddSingleton<ClaimsFactory>();
+        builder.Services.TryAddSingleton<ConsentMarkers>();
+        builder.Services.TryAddScoped<RememberedConsents>();
+        builder.Services.TryAddScoped<PendingAuthorizations>();
         return builder;
     }
 
