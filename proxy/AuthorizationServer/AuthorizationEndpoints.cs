@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Facade.Proxy.Account;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore;
@@ -39,7 +40,8 @@ internal static class AuthorizationEndpoints
         var returnUrl = AuthorizeReturnUrl(request);
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await services.Users.GetUserAsync(cookie.Principal) : null;
-        if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, cookie.Properties))
+        var signedIn = AuthenticationTime.Of(cookie.Principal);
+        if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, signedIn, services.Time.GetUtcNow()))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -85,7 +87,7 @@ internal static class AuthorizationEndpoints
             return Results.Redirect("/account/consent?returnUrl=" + Uri.EscapeDataString(returnUrl));
         }
 
-        var principal = services.Claims.Create(user, scopes);
+        var principal = services.Claims.Create(user, scopes, signedIn);
         principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorization, http.RequestAborted));
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -165,9 +167,12 @@ internal static class AuthorizationEndpoints
     private static string? SingleValue(OpenIddictRequest request, string name) =>
         request.GetParameter(name) is { } parameter && ((Microsoft.Extensions.Primitives.StringValues)parameter) is { Count: 1 } values ? values[0] : null;
 
-    private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticationProperties? properties) =>
-        request.MaxAge is { } maxAge && properties?.IssuedUtc is { } issued
-        && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
+    /// <summary>
+    /// OIDC max_age counts from the sign-in (auth_time), not from the sliding cookie's last renewal; a session that does
+    /// not know when it began cannot meet any max_age.
+    /// </summary>
+    private static bool MaxAgeExceeded(OpenIddictRequest request, DateTimeOffset? signedIn, DateTimeOffset now) =>
+        request.MaxAge is { } maxAge && (signedIn is not { } since || now - since > TimeSpan.FromSeconds(maxAge));
 
     private static IResult Forbid(string error, string description) =>
         Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
@@ -184,7 +189,8 @@ internal sealed class AuthorizeServices(
     IOpenIddictAuthorizationManager authorizations,
     ClaimsFactory claims,
     RememberedConsents consents,
-    ConsentMarkers markers)
+    ConsentMarkers markers,
+    TimeProvider time)
 {
     public UserManager<FacadeUser> Users { get; } = users;
     public SignInManager<FacadeUser> SignIn { get; } = signIn;
@@ -193,4 +199,5 @@ internal sealed class AuthorizeServices(
     public ClaimsFactory Claims { get; } = claims;
     public RememberedConsents Consents { get; } = consents;
     public ConsentMarkers Markers { get; } = markers;
+    public TimeProvider Time { get; } = time;
 }
