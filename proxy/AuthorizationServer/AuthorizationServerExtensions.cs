@@ -69,6 +69,7 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(ResourceIndicatorHandlers.ForToken);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
                 server.AddEventHandler(TokenProtectionHandler.Descriptor);
+                server.AddEventHandler(FormPostContentSecurityHandler.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

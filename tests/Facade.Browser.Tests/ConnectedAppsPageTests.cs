@@ -45,6 +45,7 @@ public sealed class ConnectedAppsPageTests(ChromiumFixture chromium) : BrowserTe
         await Page.GotoAsync(AuthorizeUrl(client, Pkce.Create(), NewState()));
         await Expect(Page).ToHaveURLAsync(Urls.ConsentPage());
         await Expect(Page.Locator("#client-name")).ToHaveTextAsync(ClientName);
+        AssertNoCspViolations();
     }
 
     [Fact]
@@ -67,5 +68,6 @@ public sealed class ConnectedAppsPageTests(ChromiumFixture chromium) : BrowserTe
         await Expect(Page).ToHaveURLAsync(Urls.LoginPageFor("/account/manage/consents"));
         await Page.GotoAsync(AuthorizeUrl(client, Pkce.Create(), NewState()));
         await Expect(Page).ToHaveURLAsync(Urls.LoginPage());
+        AssertNoCspViolations();
     }
 }

@@ -1,5 +1,6 @@
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +33,9 @@ internal sealed class ConsentModel(UserManager<FacadeUser> users, PendingAuthori
         }
 
         Authorization = request;
+
+        // "Allow" and "Deny" end, through the authorize endpoint's redirect, at the client.
+        ContentSecurityPolicy.Of(HttpContext).AllowFormTarget(request.RedirectUri);
         Scopes = request.Scopes.Select(s => (s, ScopeCatalog.Describe(s))).ToList();
         return Page();
     }
