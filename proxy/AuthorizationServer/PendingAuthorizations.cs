@@ -48,8 +48,8 @@ internal sealed class PendingAuthorizations(IOpenIddictApplicationManager applic
             .Distinct(StringComparer.Ordinal)
             .ToArray();
         var hosts = registered
-            .GroupBy(RedirectDestination.Describe, StringComparer.Ordinal)
-            .Select(group => new RedirectDestination(group.Key, group.Contains(matched, StringComparer.Ordinal)))
+            .GroupBy(RedirectDestination.DescribeRegistered, StringComparer.Ordinal)
+            .Select(group => new RedirectDestination(group.Key, group.Contains(matched, StringComparer.Ordinal), RedirectUriMatching.IsLoopbackLiteral(group.First())))
             .ToArray();
         return new PendingAuthorization(
             (await applications.GetIdAsync(application, cancellationToken))!,
@@ -102,8 +102,17 @@ internal sealed record PendingAuthorization(
     string AuthorizeUrl);
 
 /// <summary>One place a client may send the user back to, as the consent page shows it.</summary>
-internal sealed record RedirectDestination(string Display, bool ThisRequest)
+/// <param name="Display">Its host (and port), or its scheme for an app's private-use scheme.</param>
+/// <param name="ThisRequest">Whether this request sends the user there.</param>
+/// <param name="ThisComputer">A loopback address: an app on the user's own computer, on whatever port it listens.</param>
+internal sealed record RedirectDestination(string Display, bool ThisRequest, bool ThisComputer)
 {
+    /// <summary>Like <see cref="Describe"/>, without the port of a loopback IP literal (any port matches it).</summary>
+    public static string DescribeRegistered(string redirectUri) =>
+        RedirectUriMatching.IsLoopbackLiteral(redirectUri) && Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri)
+            ? uri.Host
+            : Describe(redirectUri);
+
     /// <summary>
     /// Host and port for web redirect URIs, in their ASCII (punycode) form so look-alike Unicode names stand out; the
     /// scheme for an app's private-use scheme (<c>com.example.app:</c>).

@@ -36,6 +36,9 @@ internal static class RedirectUriMatching
     public static bool Matches(string registered, string requested) =>
         string.Equals(registered, requested, StringComparison.Ordinal) || LoopbackMatches(registered, requested);
 
+    /// <summary>Whether <paramref name="uri"/> is a loopback IP literal redirect URI, which matches on any port.</summary>
+    public static bool IsLoopbackLiteral(string uri) => LoopbackPrefixes.Any(prefix => AfterPort(uri, prefix) is not null);
+
     private static bool LoopbackMatches(string registered, string requested)
     {
         foreach (var prefix in LoopbackPrefixes)

@@ -35,7 +35,7 @@ public sealed class LoginPageTests(ChromiumFixture chromium) : BrowserTest(chrom
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(ClientName + " wants to access your account");
         await Expect(Page.Locator("#redirect-host")).ToHaveTextAsync(Callback.Authority);
         await Expect(Page.Locator("#redirect-hosts li")).ToHaveCountAsync(1);
-        await Expect(Page.Locator("#redirect-hosts li[aria-current='true']")).ToContainTextAsync(Callback.Authority);
+        await Expect(Page.Locator("#redirect-hosts li[aria-current='true']")).ToHaveTextAsync("127.0.0.1 (an app on this computer, this request)");
         await Expect(Page.Locator("#scopes li")).ToHaveCountAsync(ScopeWords.Length);
         foreach (var (scope, words) in ScopeWords)
         {

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
-using Facade.Proxy.Hosting;
 using Facade.Proxy.Federation;
+using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -44,13 +44,13 @@ public sealed partial class ConsentBindingTests(AuthorizationFixture fixture) : 
     [Fact]
     public async Task ConsentPage_ListsEveryRegisteredHost_AndMarksThisRequests()
     {
-        var clientId = await RegisterAsync(Trusted, Attacker);
+        var clientId = await RegisterAsync(Trusted, Attacker, "http://127.0.0.1:8765/callback", "http://127.0.0.1:8766/other");
 
         var html = await ConsentPageAsync(AuthorizeUrl(clientId, Attacker));
 
         Assert.Contains("id=\"redirect-host\">attacker.example<", html, StringComparison.Ordinal);
         var hosts = RedirectHostItem().Matches(html).ToDictionary(m => m.Groups["host"].Value, m => m.Value.Contains("aria-current=\"true\"", StringComparison.Ordinal));
-        Assert.Equal(new Dictionary<string, bool> { ["claude.ai"] = false, ["attacker.example"] = true }, hosts);
+        Assert.Equal(new Dictionary<string, bool> { ["claude.ai"] = false, ["attacker.example"] = true, ["127.0.0.1"] = false }, hosts);
     }
 
     public static TheoryData<string> RejectedRequests => new()

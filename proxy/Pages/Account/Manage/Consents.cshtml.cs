@@ -41,7 +41,7 @@ internal sealed class ConsentsModel(
                     (await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted))!,
                     clientId,
                     name,
-                    redirectUri is null ? null : RedirectDestination.Describe(redirectUri),
+                    redirectUri is null ? null : RedirectDestination.DescribeRegistered(redirectUri),
                     await authorizations.GetScopesAsync(authorization, HttpContext.RequestAborted)));
             }
         }
