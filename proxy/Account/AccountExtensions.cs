@@ -50,6 +50,20 @@ internal static class AccountExtensions
             cookie.AccessDeniedPath = "/account/login";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            cookie.Events.OnSigningIn = AuthenticationTime.StampAsync;
+        });
+        builder.Services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            var previous = options.OnRefreshingPrincipal;
+            options.OnRefreshingPrincipal = async context =>
+            {
+                if (previous is not null)
+                {
+                    await previous(context);
+                }
+
+                await AuthenticationTime.KeepAsync(context);
+            };
         });
         builder.Services.ConfigureExternalCookie(cookie => cookie.Cookie.Name = "facade.external");
 

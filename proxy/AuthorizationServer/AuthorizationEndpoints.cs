@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Facade.Common;
+using Facade.Proxy.Account;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore;
@@ -40,7 +41,8 @@ internal static class AuthorizationEndpoints
         var returnUrl = AuthorizeReturnUrl(request);
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = cookie.Succeeded ? await services.Users.GetUserAsync(cookie.Principal) : null;
-        if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, cookie.Properties))
+        var signedIn = AuthenticationTime.Of(cookie.Principal);
+        if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, signedIn, services.Time.GetUtcNow()))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -52,27 +54,33 @@ internal static class AuthorizationEndpoints
 
         var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
             ?? throw new InvalidOperationException("The client application cannot be found.");
-        var applicationId = await services.Applications.GetIdAsync(application, http.RequestAborted);
+        var applicationId = (await services.Applications.GetIdAsync(application, http.RequestAborted))!;
+        var redirectUri = await RegisteredRedirectUriAsync(request, application, services.Applications, http.RequestAborted);
         var scopes = request.GetScopes();
 
-        var authorizations = new List<object>();
-        await foreach (var authorization in services.Authorizations.FindAsync(
-            subject: user.Id, client: applicationId, status: Statuses.Valid, type: AuthorizationTypes.Permanent, scopes: scopes, http.RequestAborted))
+        // Consent is remembered per user + client + registered redirect URI + scopes, and recorded here, once OpenIddict
+        // has validated the request, from the marker the consent page's "allow" sent back (ConsentMarkers).
+        object? authorization = null;
+        if (services.Markers.Read(SingleValue(request, ConsentMarkers.Parameter)) is { } marker
+            && marker.Covers(user.Id, request.ClientId!, redirectUri, scopes)
+            && !await services.Consents.WasRecordedAsync(user.Id, applicationId, marker, http.RequestAborted))
         {
-            authorizations.Add(authorization);
+            authorization = await services.Consents.RecordAsync(services.Claims.Create(user, scopes), user.Id, applicationId, redirectUri, scopes, marker, http.RequestAborted);
+        }
+        else if (!request.HasPromptValue(PromptValues.Consent))
+        {
+            authorization = await services.Consents.FindAsync(user.Id, applicationId, redirectUri, scopes, http.RequestAborted);
+
+            // First-party clients configured with implicit consent are trusted: their grant is recorded without asking,
+            // unless it includes a scope the user must always see (keys:write).
+            if (authorization is null && !scopes.Any(ScopeCatalog.NeverGrantedSilently.Contains)
+                && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
+            {
+                authorization = await services.Consents.RecordAsync(services.Claims.Create(user, scopes), user.Id, applicationId, redirectUri, scopes, marker: null, http.RequestAborted);
+            }
         }
 
-        // First-party clients configured with implicit consent are trusted: their grant is recorded without asking,
-        // unless it includes a scope the user must always see (keys:write).
-        if (authorizations.Count == 0 && !request.HasPromptValue(PromptValues.Consent)
-            && !scopes.Any(ScopeCatalog.NeverGrantedSilently.Contains)
-            && await services.Applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, http.RequestAborted))
-        {
-            authorizations.Add(await services.Authorizations.CreateAsync(services.Claims.Create(user, scopes), user.Id, applicationId!,
-                AuthorizationTypes.Permanent, scopes, http.RequestAborted));
-        }
-
-        if (authorizations.Count == 0 || request.HasPromptValue(PromptValues.Consent))
+        if (authorization is null)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -82,8 +90,8 @@ internal static class AuthorizationEndpoints
             return Results.Redirect("/account/consent?returnUrl=" + Uri.EscapeDataString(returnUrl));
         }
 
-        var principal = services.Claims.Create(user, scopes);
-        principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorizations[^1], http.RequestAborted));
+        var principal = services.Claims.Create(user, scopes, signedIn);
+        principal.SetAuthorizationId(await services.Authorizations.GetIdAsync(authorization, http.RequestAborted));
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -165,14 +173,29 @@ internal static class AuthorizationEndpoints
     private static string AuthorizeReturnUrl(OpenIddictRequest request)
     {
         var parameters = request.GetParameters()
-            .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge or ConsentDeniedParameter))
+            .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge or ConsentDeniedParameter or ConsentMarkers.Parameter))
             .SelectMany(p => ((Microsoft.Extensions.Primitives.StringValues)p.Value).Select(v => KeyValuePair.Create(p.Key, v)));
         return "/oauth/authorize" + QueryString.Create(parameters);
     }
 
-    private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticationProperties? properties) =>
-        request.MaxAge is { } maxAge && properties?.IssuedUtc is { } issued
-        && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
+    /// <summary>The registered redirect URI this (validated) request uses: the one it matched, or the only one when it named none.</summary>
+    private static async Task<string> RegisteredRedirectUriAsync(OpenIddictRequest request, object application,
+        IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    {
+        var registered = await applications.GetRedirectUrisAsync(application, cancellationToken);
+        return (string.IsNullOrEmpty(request.RedirectUri) ? registered.SingleOrDefault() : RedirectUriMatching.FindRegistered(registered, request.RedirectUri))
+            ?? throw new InvalidOperationException("The validated redirect_uri matches no registered one.");
+    }
+
+    private static string? SingleValue(OpenIddictRequest request, string name) =>
+        request.GetParameter(name) is { } parameter && ((Microsoft.Extensions.Primitives.StringValues)parameter) is { Count: 1 } values ? values[0] : null;
+
+    /// <summary>
+    /// OIDC max_age counts from the sign-in (auth_time), not from the sliding cookie's last renewal; a session that does
+    /// not know when it began cannot meet any max_age.
+    /// </summary>
+    private static bool MaxAgeExceeded(OpenIddictRequest request, DateTimeOffset? signedIn, DateTimeOffset now) =>
+        request.MaxAge is { } maxAge && (signedIn is not { } since || now - since > TimeSpan.FromSeconds(maxAge));
 
     private static IResult Forbid(string error, string description) =>
         Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
@@ -187,11 +210,17 @@ internal sealed class AuthorizeServices(
     SignInManager<FacadeUser> signIn,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
-    ClaimsFactory claims)
+    ClaimsFactory claims,
+    RememberedConsents consents,
+    ConsentMarkers markers,
+    TimeProvider time)
 {
     public UserManager<FacadeUser> Users { get; } = users;
     public SignInManager<FacadeUser> SignIn { get; } = signIn;
     public IOpenIddictApplicationManager Applications { get; } = applications;
     public IOpenIddictAuthorizationManager Authorizations { get; } = authorizations;
     public ClaimsFactory Claims { get; } = claims;
+    public RememberedConsents Consents { get; } = consents;
+    public ConsentMarkers Markers { get; } = markers;
+    public TimeProvider Time { get; } = time;
 }

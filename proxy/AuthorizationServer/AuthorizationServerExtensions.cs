@@ -65,6 +65,10 @@ internal static class AuthorizationServerExtensions
                 // audience: tokens name the edge's URL, not the resource server's client id.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor);
 
+                // Loopback redirect URIs match on any port (RFC 8252 §7.3); everything else exactly.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
+                server.AddEventHandler(RedirectUriHandler.Descriptor);
+
                 server.AddEventHandler(IntrospectionScopesHandler.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(ResourceIndicatorHandlers.ForAuthorization);
@@ -73,6 +77,7 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(OfflineAccessHandler.Descriptor);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
                 server.AddEventHandler(RememberRefreshResponseHandler.Descriptor);
+                server.AddEventHandler(FormPostContentSecurityHandler.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -110,6 +115,9 @@ internal static class AuthorizationServerExtensions
 
         builder.Services.TryAddSingleton<ClaimsFactory>();
         builder.Services.TryAddSingleton<RefreshTokenRedemption>();
+        builder.Services.TryAddSingleton<ConsentMarkers>();
+        builder.Services.TryAddScoped<RememberedConsents>();
+        builder.Services.TryAddScoped<PendingAuthorizations>();
         return builder;
     }
 

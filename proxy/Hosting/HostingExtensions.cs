@@ -43,6 +43,8 @@ internal static class HostingExtensions
         // authentication for them would only ask OpenIddict and the cookie handler about a request that is not theirs.
         app.UseWhen(context => !ProxiedRequests.IsProxied(context), site =>
         {
+            site.UseSecurityHeaders(hsts: !app.Environment.IsDevelopment());
+
             // OpenIddict errors that cannot go back to a client (bad redirect_uri …) land here too, with their error code.
             site.UseJsonStatusCodePages(http => http.GetOpenIddictServerResponse() is { Error: { } error } response
                 ? (error, response.ErrorDescription)

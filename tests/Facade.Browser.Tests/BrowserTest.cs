@@ -39,6 +39,9 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
 
     protected IPage Page { get; private set; } = null!;
 
+    /// <summary>What Chromium refused because of the edge's Content-Security-Policy (it says so on the console).</summary>
+    protected List<string> CspViolations { get; } = [];
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The edge's own URL, the canonical resource its tokens are for.</summary>
@@ -58,6 +61,16 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         _context.SetDefaultTimeout(TimeoutMs);
         _context.SetDefaultNavigationTimeout(TimeoutMs);
         Page = await _context.NewPageAsync();
+        Page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (CspViolations)
+                {
+                    CspViolations.Add(message.Text);
+                }
+            }
+        };
     }
 
     public virtual async ValueTask DisposeAsync()
@@ -126,6 +139,15 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         await Assertions.Expect(Page.Locator("#callback")).ToHaveTextAsync(LoopbackCallback.Text);
         var query = QueryHelpers.ParseQuery(new Uri(request.Url).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
         return new ClientRedirect(request, query);
+    }
+
+    /// <summary>The pages visited so far ran, styled themselves and submitted their forms within the edge's CSP.</summary>
+    protected void AssertNoCspViolations()
+    {
+        lock (CspViolations)
+        {
+            Assert.True(CspViolations.Count == 0, "Chromium reported CSP violations: " + string.Join(" | ", CspViolations));
+        }
     }
 
     /// <summary>Saves a full-page PNG under bin/…/screenshots/ and attaches it to the test result.</summary>

@@ -24,6 +24,7 @@ public sealed class ConnectedAppsPageTests(ChromiumFixture chromium) : BrowserTe
         var row = Page.Locator($"#consents tr[data-client='{client.ClientId}']");
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row).ToContainTextAsync(ClientName);
+        await Expect(row.Locator("[data-redirect-host]")).ToHaveTextAsync("via 127.0.0.1");
         foreach (var (_, words) in ScopeWords)
         {
             await Expect(row).ToContainTextAsync(words);
@@ -44,6 +45,7 @@ public sealed class ConnectedAppsPageTests(ChromiumFixture chromium) : BrowserTe
         await Page.GotoAsync(AuthorizeUrl(client, Pkce.Create(), NewState()));
         await Expect(Page).ToHaveURLAsync(Urls.ConsentPage());
         await Expect(Page.Locator("#client-name")).ToHaveTextAsync(ClientName);
+        AssertNoCspViolations();
     }
 
     [Fact]
@@ -66,5 +68,6 @@ public sealed class ConnectedAppsPageTests(ChromiumFixture chromium) : BrowserTe
         await Expect(Page).ToHaveURLAsync(Urls.LoginPageFor("/account/manage/consents"));
         await Page.GotoAsync(AuthorizeUrl(client, Pkce.Create(), NewState()));
         await Expect(Page).ToHaveURLAsync(Urls.LoginPage());
+        AssertNoCspViolations();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Facade.Testing;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,6 +22,29 @@ public sealed class ConsentPageTests(ChromiumFixture chromium) : BrowserTest(chr
         Assert.Equal(state, redirect.Get("state"));
         Assert.Null(redirect.Get("code"));
         Assert.StartsWith(Host.Issuer + "oauth/authorize?", redirect.Request.RedirectedFrom?.Url, StringComparison.Ordinal);
+        AssertNoCspViolations();
+    }
+
+    [Fact]
+    public async Task Allow_WithFormPostResponseMode_PostsTheCodeToTheClient()
+    {
+        // OpenIddict's form_post page submits itself with an inline script: the edge's CSP allows exactly that script
+        // (by hash) and a form post to this client's origin.
+        var client = await RegisterAsync();
+        var pkce = Pkce.Create();
+        var state = NewState();
+        var url = QueryHelpers.AddQueryString(AuthorizeUrl(client, pkce, state), "response_mode", "form_post");
+        await OpenConsentPageAsync(url);
+
+        var post = await Page.RunAndWaitForRequestAsync(() => Page.Locator("#allow").ClickAsync(),
+            r => r.Method == "POST" && r.Url == Callback.RedirectUri);
+        await Expect(Page.Locator("#callback")).ToHaveTextAsync(LoopbackCallback.Text);
+
+        var form = QueryHelpers.ParseQuery(post.PostData);
+        Assert.Equal(state, form["state"].ToString());
+        var token = await OAuth.ExchangeCodeAsync(client, form["code"].ToString(), pkce.Verifier, Resource, Ct);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+        AssertNoCspViolations();
     }
 
     [Fact]
@@ -51,5 +75,6 @@ public sealed class ConsentPageTests(ChromiumFixture chromium) : BrowserTest(chr
         Assert.Equal(["/oauth/authorize", "/callback"], visited);
         var token = await OAuth.ExchangeCodeAsync(client, code!, pkce.Verifier, Resource, Ct);
         Assert.Equal(HttpStatusCode.OK, token.Status);
+        AssertNoCspViolations();
     }
 }

@@ -34,6 +34,8 @@ public sealed class LoginPageTests(ChromiumFixture chromium) : BrowserTest(chrom
         await Expect(Page.Locator("#client-name")).ToHaveTextAsync(ClientName);
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(ClientName + " wants to access your account");
         await Expect(Page.Locator("#redirect-host")).ToHaveTextAsync(Callback.Authority);
+        await Expect(Page.Locator("#redirect-hosts li")).ToHaveCountAsync(1);
+        await Expect(Page.Locator("#redirect-hosts li[aria-current='true']")).ToHaveTextAsync("127.0.0.1 (an app on this computer, this request)");
         await Expect(Page.Locator("#scopes li")).ToHaveCountAsync(ScopeWords.Length);
         foreach (var (scope, words) in ScopeWords)
         {
@@ -58,6 +60,29 @@ public sealed class LoginPageTests(ChromiumFixture chromium) : BrowserTest(chrom
         Assert.Equal(HttpStatusCode.OK, token.Status);
         Assert.False(string.IsNullOrEmpty(token.AccessToken));
         Assert.False(string.IsNullOrEmpty(token.RefreshToken));
+        AssertNoCspViolations();
+    }
+
+    [Fact]
+    public async Task SignInAgain_WithConsentRemembered_GoesFromTheLoginFormStraightToTheClient()
+    {
+        var client = await RegisterAsync();
+        await OpenConsentPageAsync(AuthorizeUrl(client, Pkce.Create(), NewState()));
+        await RedirectToClientAsync(() => Page.Locator("#allow").ClickAsync());
+        await Context.ClearCookiesAsync();
+
+        // The login form's post redirects to the authorize endpoint, which redirects to the client at once: the
+        // login page's form-action must allow the client's origin, or Chromium stops the redirect.
+        var pkce = Pkce.Create();
+        var state = NewState();
+        await Page.GotoAsync(AuthorizeUrl(client, pkce, state));
+        await Expect(Page).ToHaveURLAsync(Urls.LoginPage());
+        var redirect = await RedirectToClientAsync(() => SubmitLoginAsync("demo", "demo-password"));
+
+        Assert.Equal(state, redirect.Get("state"));
+        var token = await OAuth.ExchangeCodeAsync(client, redirect.Get("code")!, pkce.Verifier, Resource, Ct);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+        AssertNoCspViolations();
     }
 
     [Fact]
@@ -128,6 +153,7 @@ public sealed class LoginPageTests(ChromiumFixture chromium) : BrowserTest(chrom
         await Expect(phonePage).ToHaveURLAsync(Urls.LoginPage());
         await AssertRenderedAsync(phonePage);
         await SaveScreenshotAsync("login-phone", phonePage);
+        AssertNoCspViolations();
     }
 
     private Task AssertRenderedAsync() => AssertRenderedAsync(Page);

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Facade.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
+using OpenIddict.Abstractions;
 
 namespace Facade.Mcp.Bridge.Tests;
 
@@ -72,6 +74,46 @@ public sealed class OAuthModeTests : BridgeStackTest
         Assert.NotEqual((string?)tokens["accessToken"], (string?)refreshed["accessToken"]);
         Assert.NotEqual((string?)tokens["refreshToken"], (string?)refreshed["refreshToken"]);
         Assert.Equal((string?)tokens["clientId"], (string?)refreshed["clientId"]);
+    }
+
+    [Fact]
+    public async Task NewSignIn_OnAnotherCallbackPort_ReusesTheRegisteredClient_AndItsConsent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var first = await SignInAsync(new StderrLog(), ct))
+        {
+            Assert.Contains(await first.ListToolsAsync(cancellationToken: ct), t => t.Name == "create_task");
+        }
+
+        // The tokens are gone (expired, no refresh token), so the next start signs in again, on another port.
+        var cached = JsonNode.Parse(File.ReadAllText(CacheFile))!;
+        var entry = cached["servers"]![CacheKey]!;
+        var clientId = (string)entry["tokens"]!["clientId"]!;
+        var firstPort = new Uri((string)entry["redirectUri"]!).Port;
+        entry["tokens"]!["refreshToken"] = null;
+        entry["tokens"]!["obtainedAt"] = DateTimeOffset.UtcNow.AddHours(-2).ToString("O");
+        File.WriteAllText(CacheFile, cached.ToJsonString());
+        var otherPort = FreePortOtherThan(firstPort);
+        var clients = await CountClientsAsync(ct);
+
+        var log = new StderrLog();
+        var connecting = Bridge.ConnectAsync([.. Arguments(), "--callback-port", otherPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], log, cancellationToken: ct);
+        var authorizeUrl = (await log.WaitForAsync(IsAuthorizeUrl, ct)).Trim();
+        var query = QueryHelpers.ParseQuery(new Uri(authorizeUrl).Query);
+        Assert.Equal($"http://127.0.0.1:{otherPort}/callback", query["redirect_uri"].ToString());
+        Assert.Equal(clientId, query["client_id"].ToString());
+
+        using var browser = new OAuthTestClient(Stack.Edge.BaseUrl);
+        Assert.Contains("You can close this window", await CompleteInBrowserAsync(browser, authorizeUrl, ct), StringComparison.Ordinal);
+        await using (var second = await connecting)
+        {
+            Assert.Contains(await second.ListToolsAsync(cancellationToken: ct), t => t.Name == "create_task");
+        }
+
+        // No second registration, and the consent given for the registered loopback redirect still counts.
+        Assert.Equal(clients, await CountClientsAsync(ct));
+        Assert.DoesNotContain("/account/consent", browser.VisitedPages);
+        Assert.Equal(clientId, (string?)CachedEntry()["tokens"]!["clientId"]);
     }
 
     [Fact]
@@ -176,6 +218,26 @@ public sealed class OAuthModeTests : BridgeStackTest
             ?? throw new InvalidOperationException($"Authorization stopped: {browser.LastResponse}");
         using var http = new HttpClient();
         return await http.GetStringAsync(QueryHelpers.AddQueryString(redirectUri, query.ToDictionary(p => p.Key, p => (string?)p.Value)), ct);
+    }
+
+    private async Task<long> CountClientsAsync(CancellationToken ct)
+    {
+        await using var scope = Stack.Edge.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CountAsync(ct);
+    }
+
+    private static int FreePortOtherThan(int port)
+    {
+        while (true)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var free = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (free != port)
+            {
+                return free;
+            }
+        }
     }
 
     private static bool IsAuthorizeUrl(string line) =>

@@ -58,8 +58,9 @@ public sealed class TokenCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task AClientRegisteredForAnotherRedirectPort_IsHiddenFromTheSdk_ButItsAccessTokenStillServes()
+    public async Task AClientRegisteredForAnotherLoopbackPort_IsReused()
     {
+        // The edge matches loopback redirect URIs on any port (RFC 8252 §7.3): a new callback port needs no new client.
         var ct = TestContext.Current.CancellationToken;
         var store = new TokenStore(CacheFile);
         await new PersistentTokenCache(store, "http://a/mcp", Redirect).StoreTokensAsync(Tokens("access-1", "refresh-1"), ct);
@@ -67,9 +68,25 @@ public sealed class TokenCacheTests : IDisposable
         var otherPort = await new PersistentTokenCache(store, "http://a/mcp", new Uri("http://127.0.0.1:41001/callback")).GetTokensAsync(ct);
 
         Assert.NotNull(otherPort);
-        Assert.Equal("access-1", otherPort.AccessToken);
-        Assert.Null(otherPort.ClientId);
-        Assert.Null(otherPort.RefreshToken);
+        Assert.Equal(("access-1", "client-1", "refresh-1"), (otherPort.AccessToken, otherPort.ClientId, otherPort.RefreshToken));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:41000/other")]
+    [InlineData("http://[::1]:41000/callback")]
+    [InlineData("http://localhost:41000/callback")]
+    public async Task AClientRegisteredForAnotherRedirectUri_IsHiddenFromTheSdk_ButItsAccessTokenStillServes(string redirectUri)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new TokenStore(CacheFile);
+        await new PersistentTokenCache(store, "http://a/mcp", Redirect).StoreTokensAsync(Tokens("access-1", "refresh-1"), ct);
+
+        var other = await new PersistentTokenCache(store, "http://a/mcp", new Uri(redirectUri)).GetTokensAsync(ct);
+
+        Assert.NotNull(other);
+        Assert.Equal("access-1", other.AccessToken);
+        Assert.Null(other.ClientId);
+        Assert.Null(other.RefreshToken);
     }
 
     [Fact]

@@ -1,61 +1,56 @@
 using Facade.Common;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Facade.Proxy.Pages.Account;
 
 /// <summary>
-/// Shows what a client asks for in plain words. Allowing stores a permanent authorization for user + client + scopes,
-/// so the next identical request skips this page; the user can withdraw it on the connected-apps page.
+/// Shows what a client asks for in plain words, and every place it may send the user back to. The page records
+/// nothing: "allow" goes back to the authorize endpoint with a consent marker (<see cref="ConsentMarkers"/>) for this
+/// user, client, redirect URI and scopes, and the authorize endpoint records the consent once OpenIddict has validated
+/// the request. The user can withdraw it on the connected-apps page.
 /// </summary>
 [Authorize(AuthenticationSchemes = "Identity.Application")]
-public sealed class ConsentModel(
-    UserManager<FacadeUser> users,
-    IOpenIddictApplicationManager applications,
-    IOpenIddictAuthorizationManager authorizations,
-    ClaimsFactory claims) : PageModel
+internal sealed class ConsentModel(UserManager<FacadeUser> users, PendingAuthorizations pending, ConsentMarkers markers) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ReturnUrl { get; set; } = "";
 
-    public string ClientName { get; private set; } = "";
-
-    public string RedirectHost { get; private set; } = "";
+    public PendingAuthorization Authorization { get; private set; } = null!;
 
     public IReadOnlyList<(string Name, string Description)> Scopes { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
-        var request = await ReadRequestAsync();
-        if (request is null)
+        if (await pending.ReadAsync(ReturnUrl, HttpContext.RequestAborted) is not { } request)
         {
             return BadRequest();
         }
 
-        ClientName = request.Value.ClientName;
-        RedirectHost = request.Value.RedirectHost;
-        Scopes = request.Value.Scopes.Select(s => (s, ScopeCatalog.Describe(s))).ToList();
+        Authorization = request;
+
+        // "Allow" and "Deny" end, through the authorize endpoint's redirect, at the client.
+        ContentSecurityPolicy.Of(HttpContext).AllowFormTarget(request.RedirectUri);
+        Scopes = request.Scopes.Select(s => (s, ScopeCatalog.Describe(s))).ToList();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string? decision)
     {
-        var request = await ReadRequestAsync();
-        if (request is null)
+        if (await pending.ReadAsync(ReturnUrl, HttpContext.RequestAborted) is not { } request)
         {
             return BadRequest();
         }
 
         if (decision != "allow")
         {
-            return LocalRedirect(ReturnUrl + "&" + AuthorizationEndpoints.ConsentDeniedParameter + "=denied");
+            return LocalRedirect(QueryHelpers.AddQueryString(request.AuthorizeUrl, AuthorizationEndpoints.ConsentDeniedParameter, "denied"));
         }
 
         var user = await users.GetUserAsync(User);
@@ -64,38 +59,7 @@ public sealed class ConsentModel(
             return Challenge();
         }
 
-        var principal = claims.Create(user, request.Value.Scopes);
-        await authorizations.CreateAsync(principal, user.Id, request.Value.ApplicationId, AuthorizationTypes.Permanent,
-            [.. request.Value.Scopes], HttpContext.RequestAborted);
-        return LocalRedirect(ReturnUrl);
-    }
-
-    /// <summary>Reads client and scopes back out of the authorize URL; only our own authorize endpoint is accepted.</summary>
-    private async Task<(string ApplicationId, string ClientName, string RedirectHost, string[] Scopes)?> ReadRequestAsync()
-    {
-        if (string.IsNullOrEmpty(ReturnUrl) || !ReturnUrl.StartsWith("/oauth/authorize?", StringComparison.Ordinal) || !Url.IsLocalUrl(ReturnUrl))
-        {
-            return null;
-        }
-
-        var query = QueryHelpers.ParseQuery(ReturnUrl[ReturnUrl.IndexOf('?', StringComparison.Ordinal)..]);
-        var clientId = query.TryGetValue(Parameters.ClientId, out var id) ? id.ToString() : null;
-        var application = string.IsNullOrEmpty(clientId) ? null : await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted);
-        if (application is null)
-        {
-            return null;
-        }
-
-        var scopes = (query.TryGetValue(Parameters.Scope, out var scope) ? scope.ToString() : "")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(ScopeCatalog.IsKnown)
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-        var redirect = query.TryGetValue(Parameters.RedirectUri, out var uri) && Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
-            ? parsed.Authority
-            : "";
-        var name = await applications.GetDisplayNameAsync(application, HttpContext.RequestAborted) ?? clientId!;
-        var applicationId = await applications.GetIdAsync(application, HttpContext.RequestAborted);
-        return (applicationId!, name, redirect, scopes);
+        var marker = markers.Issue(user.Id, request.ClientId, request.RegisteredRedirectUri, request.Scopes);
+        return LocalRedirect(QueryHelpers.AddQueryString(request.AuthorizeUrl, ConsentMarkers.Parameter, marker));
     }
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Facade.Proxy.Federation;
+using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Pages.Account;
 
-public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<UpstreamOptions> upstream) : PageModel
+internal sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<UpstreamOptions> upstream, PendingAuthorizations pending) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ReturnUrl { get; set; } = "/";
@@ -23,11 +25,11 @@ public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<Upstre
 
     public string? UpstreamDisplayName => upstream.Value.IsConfigured ? upstream.Value.DisplayName : null;
 
-    public void OnGet() => UseSafeReturnUrl();
+    public Task OnGetAsync() => UseSafeReturnUrlAsync();
 
     public async Task<IActionResult> OnPostAsync()
     {
-        UseSafeReturnUrl();
+        await UseSafeReturnUrlAsync();
         if (!ModelState.IsValid)
         {
             ErrorMessage = "Enter your user name and password.";
@@ -51,10 +53,16 @@ public sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<Upstre
     /// Replaces the requested ReturnUrl with a safe one. The form's tag helpers render the value from ModelState (what
     /// was sent), not the property, so the unsafe value is dropped from there too or the page would echo it back.
     /// </summary>
-    private void UseSafeReturnUrl()
+    private async Task UseSafeReturnUrlAsync()
     {
         ReturnUrl = SafeReturnUrl(ReturnUrl);
         ModelState.Remove(nameof(ReturnUrl));
+
+        // Signing in continues an authorize request, which may redirect straight on to the client (consent remembered).
+        if (await pending.ReadAsync(ReturnUrl, HttpContext.RequestAborted) is { } request)
+        {
+            ContentSecurityPolicy.Of(HttpContext).AllowFormTarget(request.RedirectUri);
+        }
     }
 
     /// <summary>Only local paths are followed after sign-in; anything else (//evil, https://evil) goes home.</summary>

@@ -84,6 +84,10 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.NotNull(user);
         Assert.StartsWith("upstream:", user.UserName, StringComparison.Ordinal);
         Assert.Single(await users.GetLoginsAsync(user), l => l.LoginProvider == "upstream");
+
+        // The federated sign-in is recorded like a password one: the ID token says when it happened (auth_time).
+        var idToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.Json.GetProperty("id_token").GetString());
+        Assert.True(idToken.TryGetPayloadValue<long>("auth_time", out var authTime) && authTime > 0, "The ID token has no auth_time.");
     }
 
     [Fact]

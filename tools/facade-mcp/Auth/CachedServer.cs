@@ -12,10 +12,10 @@ internal sealed class TokenCacheDocument
     public Dictionary<string, CachedServer> Servers { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What the bridge remembers about one MCP URL: the tokens, and the redirect URI its client was registered with.</summary>
+/// <summary>What the bridge remembers about one MCP URL: the tokens, and the redirect URI its client uses.</summary>
 internal sealed class CachedServer
 {
-    /// <summary>The loopback redirect URI the cached client was registered with (the edge matches it exactly).</summary>
+    /// <summary>The loopback redirect URI the cached client last used (the edge accepts it on any port).</summary>
     public string? RedirectUri { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

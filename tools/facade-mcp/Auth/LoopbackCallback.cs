@@ -53,20 +53,6 @@ internal sealed class LoopbackCallback : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     public static Uri RedirectUriFor(int port) => new($"http://127.0.0.1:{port}/callback");
 
     /// <summary>Waits for the redirect that carries <paramref name="expectedState"/>; returns its query.</summary>

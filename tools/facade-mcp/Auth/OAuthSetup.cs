@@ -15,7 +15,9 @@ internal static class OAuthSetup
     {
         var store = new TokenStore(options.TokenCachePath);
         var key = TokenStore.KeyFor(options.Url);
-        var redirectUri = LoopbackCallback.RedirectUriFor(ChoosePort(options.CallbackPort, store.Get(key)));
+
+        // The edge accepts a loopback redirect URI on any port (RFC 8252 §7.3), so any free port serves the cached client.
+        var redirectUri = LoopbackCallback.RedirectUriFor(options.CallbackPort != 0 ? options.CallbackPort : LoopbackCallback.FreePort());
         var browser = new BrowserAuthorization(options.OpenBrowser, options.AuthorizationTimeout);
         Stderr.Debug($"token cache {store.Path}; sign-in redirect {redirectUri}.");
 
@@ -30,24 +32,5 @@ internal static class OAuthSetup
                 ? offered
                 : options.Scopes.Concat(offered?.Contains(OfflineAccess) == true ? [OfflineAccess] : []).Distinct(StringComparer.Ordinal).ToList(),
         };
-    }
-
-    /// <summary>
-    /// The edge matches redirect URIs exactly, so the port the cached client was registered with is reused while it
-    /// is free; otherwise any free port (and a fresh registration).
-    /// </summary>
-    private static int ChoosePort(int requested, CachedServer? cached)
-    {
-        if (requested != 0)
-        {
-            return requested;
-        }
-
-        if (Uri.TryCreate(cached?.RedirectUri, UriKind.Absolute, out var previous) && previous.IsLoopback && LoopbackCallback.IsFree(previous.Port))
-        {
-            return previous.Port;
-        }
-
-        return LoopbackCallback.FreePort();
     }
 }

@@ -7,9 +7,10 @@ namespace Facade.Mcp.Bridge.Auth;
 /// (and the dynamically registered client they belong to) survive restarts and the SDK refreshes them itself.
 /// </summary>
 /// <remarks>
-/// The edge matches redirect URIs exactly, port included. A cached client registered with another loopback port than
-/// this process listens on cannot complete a new authorization, so its registration (and the refresh token bound to
-/// it) is hidden from the SDK, which then registers afresh; a still-valid access token keeps working meanwhile.
+/// The edge matches loopback redirect URIs on any port (RFC 8252 §7.3), so a client registered while this bridge
+/// listened on another port serves a new sign-in as it is. A cached client registered with any other redirect URI
+/// could not complete one: its registration (and the refresh token bound to it) is hidden from the SDK, which then
+/// registers afresh; a still-valid access token keeps working meanwhile.
 /// </remarks>
 internal sealed class PersistentTokenCache(TokenStore store, string key, Uri redirectUri) : ITokenCache
 {
@@ -39,6 +40,17 @@ internal sealed class PersistentTokenCache(TokenStore store, string key, Uri red
         return ValueTask.CompletedTask;
     }
 
-    public static bool RegisteredFor(CachedServer entry, Uri redirectUri) =>
-        string.Equals(entry.RedirectUri, redirectUri.AbsoluteUri, StringComparison.Ordinal);
+    /// <summary>Whether the cached client's redirect URI is this one, or differs from it in the loopback port only.</summary>
+    public static bool RegisteredFor(CachedServer entry, Uri redirectUri)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(redirectUri);
+        return Uri.TryCreate(entry.RedirectUri, UriKind.Absolute, out var registered)
+            && registered.Scheme == Uri.UriSchemeHttp && redirectUri.Scheme == Uri.UriSchemeHttp
+            && registered.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && registered.IsLoopback
+            && string.Equals(registered.Host, redirectUri.Host, StringComparison.Ordinal)
+            && registered.UserInfo.Length == 0 && redirectUri.UserInfo.Length == 0
+            && string.Equals(registered.PathAndQuery, redirectUri.PathAndQuery, StringComparison.Ordinal)
+            && registered.Fragment.Length == 0 && redirectUri.Fragment.Length == 0;
+    }
 }

@@ -25,7 +25,7 @@ internal static class BridgeCommand
         };
         var callbackPort = new Option<int>("--callback-port")
         {
-            Description = "Loopback port for the sign-in redirect (default 0: the port used last time if free, else any free port).",
+            Description = "Loopback port for the sign-in redirect (default 0: any free port).",
         };
         callbackPort.Validators.Add(result =>
         {

@@ -1,3 +1,4 @@
+using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,12 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Facade.Proxy.Pages.Account.Manage;
 
 /// <summary>Lists the user's remembered consents and withdraws them: the grant and every token issued under it.</summary>
-public sealed class ConsentsModel(
+internal sealed class ConsentsModel(
     UserManager<FacadeUser> users,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
-    IOpenIddictTokenManager tokens) : PageModel
+    IOpenIddictTokenManager tokens,
+    RememberedConsents consents) : PageModel
 {
     public IReadOnlyList<Grant> Grants { get; private set; } = [];
 
@@ -34,10 +36,12 @@ public sealed class ConsentsModel(
                 var application = applicationId is null ? null : await applications.FindByIdAsync(applicationId, HttpContext.RequestAborted);
                 var clientId = application is null ? "" : await applications.GetClientIdAsync(application, HttpContext.RequestAborted) ?? "";
                 var name = application is null ? clientId : await applications.GetDisplayNameAsync(application, HttpContext.RequestAborted) ?? clientId;
+                var redirectUri = await consents.RedirectUriAsync(authorization, HttpContext.RequestAborted);
                 grants.Add(new Grant(
                     (await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted))!,
                     clientId,
                     name,
+                    redirectUri is null ? null : RedirectDestination.DescribeRegistered(redirectUri),
                     await authorizations.GetScopesAsync(authorization, HttpContext.RequestAborted)));
             }
         }
@@ -60,5 +64,6 @@ public sealed class ConsentsModel(
         return RedirectToPage();
     }
 
-    public sealed record Grant(string AuthorizationId, string ClientId, string ClientName, IReadOnlyCollection<string> Scopes);
+    /// <param name="RedirectHost">Where the consent lets the app send the user back to (null for consents recorded before it was kept).</param>
+    public sealed record Grant(string AuthorizationId, string ClientId, string ClientName, string? RedirectHost, IReadOnlyCollection<string> Scopes);
 }
