@@ -114,10 +114,22 @@ TXT
   wait -n "${pids[@]}"
 }
 
+# Every test host watches its configuration files; the test projects run side by side and start many hosts at once,
+# more than Debian's default of 128 inotify instances per user. Raised where we may; harmless where we may not.
+ensure_inotify_instances() {
+  local current
+  current=$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)
+  if [ "$current" -lt 1024 ]; then
+    as_root sysctl -q -w fs.inotify.max_user_instances=1024 >/dev/null 2>&1 \
+      || log "could not raise fs.inotify.max_user_instances ($current); tests may fail to watch files"
+  fi
+}
+
 run_tests() {
   ensure_packages curl curl chromium chromium
   ensure_dotnet
   ensure_node
+  ensure_inotify_instances
   build Debug
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results" && mkdir -p "$results"

@@ -40,7 +40,14 @@ internal static class AuthorizationEndpoints
 
         var returnUrl = AuthorizeReturnUrl(request);
         var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        var user = cookie.Succeeded ? await services.Users.GetUserAsync(cookie.Principal) : null;
+        // The session must still carry the user's current security stamp (a new password or a lock changes it) and the
+        // user must not be locked out; Identity's own stamp check only runs every 30 minutes.
+        var user = cookie.Succeeded ? await services.SignIn.ValidateSecurityStampAsync(cookie.Principal) : null;
+        if (user is not null && await services.Users.IsLockedOutAsync(user))
+        {
+            user = null;
+        }
+
         var signedIn = AuthenticationTime.Of(cookie.Principal);
         if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, signedIn, services.Time.GetUtcNow()))
         {

@@ -1,3 +1,4 @@
+using Facade.Common;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;

@@ -76,6 +76,30 @@ public sealed class AccountRevocationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Theory]
+    [InlineData("set-password")]
+    [InlineData("lock")]
+    public async Task StolenBrowserSession_GetsNoNewCode_AfterTheAccountChanged(string command)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_host.BaseUrl);
+        var (client, _) = await oauth.GetTokenAsync("tasks:read", cancellationToken: ct);
+        var authorize = OAuthTestClient.AuthorizeUrl(client.ClientId, client.RedirectUri, "tasks:read", Pkce.Create(), "again", _host.Issuer);
+        using (var before = await oauth.Browser.GetAsync(authorize, ct))
+        {
+            // Signed in and consent remembered: straight back to the client with a code.
+            Assert.StartsWith(client.RedirectUri, before.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        var (exit, _) = await AdminAsync(command, "demo", "a brand new password\n");
+        Assert.Equal(0, exit);
+
+        // The session cookie was issued under the old security stamp: it no longer signs anyone in.
+        using var after = await oauth.Browser.GetAsync(authorize, ct);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Contains("/account/login", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RefreshToken_IsRefused_WhileTheUserIsLockedOutByFailedLogins()
     {
