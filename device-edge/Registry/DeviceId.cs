@@ -12,14 +12,14 @@ internal static partial class DeviceId
     public const int MaxLength = 64;
 
     /// <summary>Ids that would collide with literal routes under <c>/devices</c>.</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "summary" };
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "summary", "commands", "telemetry", "audit" };
 
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id) && !Reserved.Contains(id);
 
     /// <summary>A fresh id for a device created without one: <c>dev-</c> and 16 hex digits.</summary>
     public static string New() => "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    public const string Rule = "[a-z0-9][a-z0-9_-]{0,63}, not 'summary'";
+    public const string Rule = "[a-z0-9][a-z0-9_-]{0,63}, not 'summary', 'commands', 'telemetry' or 'audit'";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
