@@ -20,6 +20,7 @@ var app = builder.Build();
 
 app.UseJsonExceptionHandler();
 app.UseJsonStatusCodePages();
+app.UseRevocationFeedGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();

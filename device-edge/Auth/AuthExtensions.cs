@@ -7,10 +7,18 @@ namespace Microsoft.Extensions.Hosting;
 
 internal static class AuthExtensions
 {
-    /// <summary>The REST API validates the edge's tokens itself, so it stays safe when reached around the edge.</summary>
+    public const string RevocationsSection = DeviceEdgeOptions.SectionName + ":Revocations";
+
+    /// <summary>
+    /// The REST API validates the edge's tokens itself, revocations included (the edge's revocation feed), so it stays
+    /// safe when reached around the edge.
+    /// </summary>
     public static IHostApplicationBuilder AddDeviceEdgeAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRevocationFeed(RevocationsSection)
+            .PostConfigure<IOptions<DeviceEdgeOptions>>((feed, options) =>
+                feed.FeedUrl ??= options.Value.Issuer is { IsAbsoluteUri: true } issuer ? new Uri(issuer, "oauth/revocations") : null);
         builder.Services.AddFacadeResourceServer();
         builder.Services.AddOptions<ResourceServerOptions>().Configure<IOptions<DeviceEdgeOptions>>((resource, options) =>
         {

@@ -1,9 +1,9 @@
+using Facade.Common.Auth;
 using Facade.McpAdapter.Auth;
 using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog;
 using Facade.McpAdapter.Hosting;
 using Facade.McpAdapter.Mcp;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -32,11 +32,19 @@ internal static class McpExtensions
                 feed.FeedUrl ??= adapter.Value.Issuer is { IsAbsoluteUri: true } issuer ? new Uri(issuer, "oauth/revocations") : null);
 
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AdapterAuthentication>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AdapterTokenCache>();
-        builder.Services.AddAuthorization();
+
+        // A resource server of the edge in its own right: it validates every token itself (JWKS, issuer, audience,
+        // lifetime, the revocation feed above), so it stays safe when reached around the edge.
+        builder.Services.AddFacadeResourceServer();
+        builder.Services.AddOptions<ResourceServerOptions>().Configure<IOptions<AdapterOptions>>((resource, options) =>
+        {
+            var adapter = options.Value;
+            resource.Issuer = adapter.Issuer;
+            resource.MetadataAddress = adapter.MetadataAddress;
+            resource.ClockSkew = adapter.ClockSkew;
+            resource.TokenCacheLifetime = adapter.TokenCacheLifetime;
+            resource.DefaultPrefix = "mcp";
+        });
         builder.Services.AddSingleton<OriginGuard>();
         builder.Services.AddSingleton<McpGate>();
         builder.Services.AddSingleton<LegacySseEndpoints>();

@@ -44,6 +44,19 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
     /// <summary>Keep the data folder on dispose (to restart over the same database).</summary>
     public bool KeepData { get; set; }
 
+    /// <summary>The resource-server client the device edge reads the revocation feed with; a real edge must seed it (<see cref="EdgeSettings"/>).</summary>
+    public const string RevocationClientId = "facade-test-device-edge";
+
+    public const string RevocationClientSecret = "test-only-device-edge-feed-secret";
+
+    /// <summary>What a real edge (<see cref="FacadeHost"/>) needs to serve this device edge's revocation feed client.</summary>
+    public static Dictionary<string, string?> EdgeSettings() => new()
+    {
+        [$"Facade:Clients:{RevocationClientId}:ClientId"] = RevocationClientId,
+        [$"Facade:Clients:{RevocationClientId}:ClientSecret"] = RevocationClientSecret,
+        [$"Facade:Clients:{RevocationClientId}:Introspection"] = "true",
+    };
+
     /// <summary>
     /// Starts a device edge trusting <paramref name="issuer"/>. <paramref name="port"/> 0 picks a free one (use
     /// <see cref="McpAdapterHost.ReservePort"/> when an edge must route to it first). <paramref name="configureServices"/>
@@ -56,6 +69,8 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["DeviceEdge:Issuer"] = issuer.AbsoluteUri,
+            ["DeviceEdge:Revocations:ClientId"] = RevocationClientId,
+            ["DeviceEdge:Revocations:ClientSecret"] = RevocationClientSecret,
             ["DeviceEdge:Mqtt:Address"] = "127.0.0.1",
             ["DeviceEdge:Mqtt:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Information",

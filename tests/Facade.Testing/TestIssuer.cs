@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Facade.Common.Revocation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,18 +13,20 @@ using Microsoft.IdentityModel.Tokens;
 namespace Facade.Testing;
 
 /// <summary>
-/// A stand-in for the edge's token side only: its discovery document and JWKS on 127.0.0.1, and access tokens signed
-/// with its key in the edge's shape (<see cref="TestTokens.AccessToken"/>). For services that validate the edge's
+/// A stand-in for the edge's token side only: its discovery document, JWKS and revocation feed on 127.0.0.1, and
+/// access tokens signed with its key in the edge's shape (<see cref="TestTokens.AccessToken"/>). For services that validate the edge's
 /// tokens themselves (device edge, MCP adapter) when a test is about the service, not the OAuth flow: starting it
 /// costs milliseconds, a real edge seconds. The end-to-end tests use the real edge.
 /// </summary>
 public sealed class TestIssuer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly List<RevokedJti> _revoked;
 
-    private TestIssuer(WebApplication app, RsaSecurityKey key, Uri baseUrl)
+    private TestIssuer(WebApplication app, RsaSecurityKey key, Uri baseUrl, List<RevokedJti> revoked)
     {
         _app = app;
+        _revoked = revoked;
         SigningKey = key;
         BaseUrl = baseUrl;
     }
@@ -52,10 +56,22 @@ public sealed class TestIssuer : IAsyncDisposable
         {
             ["keys"] = new[] { new Dictionary<string, string> { ["kty"] = jwk.Kty, ["kid"] = jwk.Kid, ["use"] = "sig", ["alg"] = "RS256", ["n"] = jwk.N, ["e"] = jwk.E } },
         }));
+
+        // The revocation feed's shape (the edge's GET /oauth/revocations), with the list index as the cursor.
+        var revoked = new List<RevokedJti>();
+        app.MapGet("/oauth/revocations", (string? after) =>
+        {
+            lock (revoked)
+            {
+                var from = int.TryParse(after, out var cursor) ? cursor : 0;
+                var page = new RevocationFeedPage([.. revoked.Skip(from)], revoked.Count.ToString(CultureInfo.InvariantCulture), HasMore: false);
+                return Results.Json(page, RevocationFeedJsonContext.Default.RevocationFeedPage);
+            }
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         baseUrl = new Uri(address.TrimEnd('/') + "/");
-        return new TestIssuer(app, key, baseUrl);
+        return new TestIssuer(app, key, baseUrl, revoked);
     }
 
     /// <summary>A valid access token for <paramref name="subject"/> with <paramref name="scope"/>; <paramref name="change"/> alters one thing.</summary>
@@ -63,6 +79,16 @@ public sealed class TestIssuer : IAsyncDisposable
     {
         var token = TestTokens.AccessToken(Issuer, scope) with { Subject = subject };
         return (change?.Invoke(token) ?? token).Sign(SigningKey);
+    }
+
+    /// <summary>Reports <paramref name="token"/>'s jti as revoked on the feed, as the edge does after a revocation.</summary>
+    public void Revoke(string token)
+    {
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
+        lock (_revoked)
+        {
+            _revoked.Add(new RevokedJti(jwt.Id, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero).ToUnixTimeSeconds()));
+        }
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -1,5 +1,7 @@
+using Facade.Common.Revocation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Facade.Common.Auth;
@@ -7,9 +9,12 @@ namespace Facade.Common.Auth;
 /// <summary>
 /// Configures the JwtBearer scheme of a service behind the edge: the edge's JWKS, issuer = audience = the edge's
 /// public URL, <c>typ at+jwt</c>, RS256 only, a lifetime and a subject required (RFC 9068), the validated-token cache,
-/// and the 401 answer with the <c>resource_metadata</c> of the requested path (ARCHITECTURE.md).
+/// and the 401 answer with the <c>resource_metadata</c> of the requested path (ARCHITECTURE.md). A service that follows
+/// the edge's revocation feed (<see cref="RevokedTokens"/> registered) also refuses revoked jtis, and tokens without a
+/// jti, which could never be revoked.
 /// </summary>
-internal sealed class ResourceServerJwtBearerSetup(IOptions<ResourceServerOptions> resourceServer, ResourceServerTokenCache cache)
+internal sealed class ResourceServerJwtBearerSetup(
+    IOptions<ResourceServerOptions> resourceServer, ResourceServerTokenCache cache, RevokedTokens? revoked = null)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
@@ -56,6 +61,12 @@ internal sealed class ResourceServerJwtBearerSetup(IOptions<ResourceServerOption
                 if (string.IsNullOrEmpty(context.Principal?.FindFirst("sub")?.Value))
                 {
                     context.Fail("The access token has no subject.");
+                    return Task.CompletedTask;
+                }
+
+                if (revoked is not null && (context.SecurityToken is not JsonWebToken { Id: { Length: > 0 } jti } || revoked.IsRevoked(jti)))
+                {
+                    context.Fail("The access token was revoked or cannot be revoked (no jti).");
                     return Task.CompletedTask;
                 }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Facade.Common.Revocation;
 using Facade.Common.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -10,25 +11,34 @@ namespace Facade.Common.Auth;
 /// <summary>
 /// Validated bearer tokens by SHA-256, so the JwtBearer handler checks a token's signature once rather than on every
 /// request. An entry lives until the token expires (plus the clock skew) but at most
-/// <see cref="ResourceServerOptions.TokenCacheLifetime"/>: a service behind the edge has no revocation feed of its own
-/// (the edge checks the ledger on every request), and the bound limits how long a key withdrawn from the JWKS keeps a
-/// token alive here. The cached principal is shared by every request with the same token: read its claims, never add.
+/// <see cref="ResourceServerOptions.TokenCacheLifetime"/>, which bounds how long a key withdrawn from the JWKS keeps a
+/// token alive here; when the service follows the edge's revocation feed (<see cref="RevokedTokens"/>), every hit is
+/// checked against it, so a token revoked at the edge stops working here within a poll. The cached principal is shared
+/// by every request with the same token: read its claims, never add.
 /// </summary>
-public sealed class ResourceServerTokenCache(IOptions<ResourceServerOptions> options, TimeProvider time)
+public sealed class ResourceServerTokenCache(IOptions<ResourceServerOptions> options, TimeProvider time, RevokedTokens? revoked = null)
 {
-    private readonly ValidatedTokenCache<ClaimsPrincipal> _cache = new(time, options.Value.TokenCacheCapacity);
+    private readonly ValidatedTokenCache<CachedToken> _cache = new(time, options.Value.TokenCacheCapacity);
 
     public bool TryGet(HttpRequest request, out ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(request);
         principal = null!;
         var authorization = request.Headers.Authorization;
-        return authorization.Count == 1
-            && BearerToken.TryParse(authorization[0], out var token)
-            && token.Length > 0
-            && _cache.TryGet(TokenHash.Of(token.Span), out principal!);
+        if (authorization.Count != 1
+            || !BearerToken.TryParse(authorization[0], out var token)
+            || token.Length == 0
+            || !_cache.TryGet(TokenHash.Of(token.Span), out var cached)
+            || (revoked is not null && revoked.IsRevoked(cached.Jti)))
+        {
+            return false;
+        }
+
+        principal = cached.Principal;
+        return true;
     }
 
+    /// <summary>Remembers a token that passed validation (including the revocation check, when there is one).</summary>
     public void Remember(SecurityToken token, ClaimsPrincipal? principal)
     {
         var settings = options.Value;
@@ -39,6 +49,8 @@ public sealed class ResourceServerTokenCache(IOptions<ResourceServerOptions> opt
 
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + settings.ClockSkew;
         var bound = time.GetUtcNow() + settings.TokenCacheLifetime;
-        _cache.Add(TokenHash.Of(jwt.EncodedToken), principal, expires < bound ? expires : bound);
+        _cache.Add(TokenHash.Of(jwt.EncodedToken), new CachedToken(principal, jwt.Id ?? ""), expires < bound ? expires : bound);
     }
+
+    private sealed record CachedToken(ClaimsPrincipal Principal, string Jti);
 }

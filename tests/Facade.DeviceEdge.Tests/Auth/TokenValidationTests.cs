@@ -39,6 +39,50 @@ public sealed class TokenValidationTests(DeviceEdgeFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task TokenRevokedAtTheIssuer_IsRefused_WithinSeconds_EvenWhenRemembered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var token = fixture.Issuer.Token("revoked-user", "devices:read");
+        using var client = fixture.Host.CreateHttpClient(token);
+        using (var before = await client.GetAsync("devices", ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        fixture.Issuer.Revoke(token);
+
+        // The feed is polled every second; the validated token is in the cache, which must not hide the revocation.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        HttpStatusCode status;
+        do
+        {
+            using var response = await client.GetAsync("devices", ct);
+            status = response.StatusCode;
+            if (status == HttpStatusCode.Unauthorized)
+            {
+                Assert.Equal("invalid_token", (await JsonHttp.ReadJsonAsync(response)).Text("error"));
+                break;
+            }
+
+            await Task.Delay(100, ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task TokenWithoutJti_IsRefused_ItCouldNeverBeRevoked()
+    {
+        var token = fixture.Issuer.Token("no-jti-user", "devices:read", t => t with { Jti = null });
+        using var client = fixture.Host.CreateHttpClient(token);
+
+        using var response = await client.GetAsync("devices", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task NoToken_OnAlerts_PointsAtTheAlertsMetadata()
     {
         using var client = fixture.Host.CreateHttpClient();

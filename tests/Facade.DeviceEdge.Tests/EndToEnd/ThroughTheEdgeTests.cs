@@ -18,10 +18,9 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         var port = McpAdapterHost.ReservePort();
-        _edge = FacadeHost.Start(settings: new Dictionary<string, string?>
-        {
-            ["ReverseProxy:Clusters:device-edge:Destinations:primary:Address"] = $"http://127.0.0.1:{port}/",
-        });
+        var settings = DeviceEdgeHost.EdgeSettings();
+        settings["ReverseProxy:Clusters:device-edge:Destinations:primary:Address"] = $"http://127.0.0.1:{port}/";
+        _edge = FacadeHost.Start(settings: settings);
         _devices = DeviceEdgeHost.Start(_edge.BaseUrl, port: port);
         return ValueTask.CompletedTask;
     }
@@ -80,5 +79,39 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUrl };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    [Fact]
+    public async Task TokenRevokedAtTheEdge_IsRefusedByTheDeviceEdgeReachedDirectly_WithinSeconds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("devices:read", cancellationToken: ct);
+        using var direct = Client(_devices.BaseUrl, token.AccessToken!);
+        var (before, _) = await direct.SendJsonAsync(HttpMethod.Get, "devices");
+        Assert.Equal(HttpStatusCode.OK, before);
+
+        using var revoke = await oauth.Api.PostAsync("oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token.AccessToken!,
+            ["client_id"] = client.ClientId,
+        }), ct);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        HttpStatusCode status;
+        do
+        {
+            (status, _) = await direct.SendJsonAsync(HttpMethod.Get, "devices");
+            if (status != HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            await Task.Delay(100, ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 }
