@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Facade.Common;
 
 /// <summary>
-/// The 401/403 answers every protected surface gives (ARCHITECTURE.md), so a client can discover the authorization
+/// The 401/403 answers every protected surface gives (docs/architecture.md), so a client can discover the authorization
 /// server from the <c>resource_metadata</c> URL (RFC 9728) and step up on <c>insufficient_scope</c> (RFC 6750 §3).
 /// </summary>
 public static class BearerChallenge

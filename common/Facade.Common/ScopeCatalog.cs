@@ -1,7 +1,7 @@
 namespace Facade.Common;
 
 /// <summary>
-/// Every OAuth scope Facade knows (ARCHITECTURE.md, "Scopes"), with the plain words the consent page shows for it and
+/// Every OAuth scope Facade knows (docs/architecture.md, "Scopes"), with the plain words the consent page shows for it and
 /// the scopes each protected prefix advertises. The one definition the edge (route policies, discovery, client
 /// registration, consent) and the adapter (catalog validation) share. (Not named <c>Scopes</c>: that would clash with
 /// <c>OpenIddictConstants.Scopes</c> wherever the edge imports OpenIddict's constants.)

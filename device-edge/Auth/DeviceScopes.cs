@@ -1,6 +1,6 @@
 namespace Facade.DeviceEdge.Auth;
 
-/// <summary>The scopes of the device edge's REST API (ARCHITECTURE.md).</summary>
+/// <summary>The scopes of the device edge's REST API (docs/architecture.md).</summary>
 internal static class DeviceScopes
 {
     public const string DevicesRead = "devices:read";

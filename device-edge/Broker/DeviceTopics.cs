@@ -1,6 +1,6 @@
 namespace Facade.DeviceEdge.Broker;
 
-/// <summary>What a topic under <c>devices/{id}/…</c> is for (ARCHITECTURE.md: MQTT topics).</summary>
+/// <summary>What a topic under <c>devices/{id}/…</c> is for (docs/architecture.md: MQTT topics).</summary>
 internal enum DeviceTopicKind
 {
     /// <summary><c>devices/{id}/telemetry</c>, device → edge.</summary>

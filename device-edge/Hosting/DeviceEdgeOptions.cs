@@ -7,7 +7,7 @@ public sealed class DeviceEdgeOptions
 {
     public const string SectionName = "DeviceEdge";
 
-    /// <summary>The edge's public URL: token issuer and audience (ARCHITECTURE.md: one canonical resource).</summary>
+    /// <summary>The edge's public URL: token issuer and audience (docs/architecture.md: one canonical resource).</summary>
     public Uri? Issuer { get; set; }
 
     /// <summary>Where to read the edge's discovery document (and so its JWKS); defaults to the issuer's.</summary>

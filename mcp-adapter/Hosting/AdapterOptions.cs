@@ -7,7 +7,7 @@ public sealed class AdapterOptions
 {
     public const string SectionName = "Adapter";
 
-    /// <summary>The edge's public URL: token issuer and audience (ARCHITECTURE.md: one canonical resource).</summary>
+    /// <summary>The edge's public URL: token issuer and audience (docs/architecture.md: one canonical resource).</summary>
     [Required]
     public Uri? Issuer { get; set; }
 

@@ -9,7 +9,7 @@ namespace Facade.Common.Auth;
 /// <summary>
 /// Configures the JwtBearer scheme of a service behind the edge: the edge's JWKS, issuer = audience = the edge's
 /// public URL, <c>typ at+jwt</c>, RS256 only, a lifetime and a subject required (RFC 9068), the validated-token cache,
-/// and the 401 answer with the <c>resource_metadata</c> of the requested path (ARCHITECTURE.md). A service that follows
+/// and the 401 answer with the <c>resource_metadata</c> of the requested path (docs/architecture.md). A service that follows
 /// the edge's revocation feed (<see cref="RevokedTokens"/> registered) also refuses revoked jtis, and tokens without a
 /// jti, which could never be revoked.
 /// </summary>

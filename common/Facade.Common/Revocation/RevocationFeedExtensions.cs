@@ -35,7 +35,7 @@ public static class RevocationFeedExtensions
     }
 
     /// <summary>
-    /// Fail closed (ARCHITECTURE.md): while the revocation feed is stale, a request that carries a bearer token gets
+    /// Fail closed (docs/architecture.md): while the revocation feed is stale, a request that carries a bearer token gets
     /// 503 <c>introspection_unavailable</c> instead of being served with a token that may have been revoked.
     /// Requests without a token pass (they get the usual 401 later).
     /// </summary>

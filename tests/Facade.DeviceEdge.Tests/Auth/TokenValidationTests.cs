@@ -7,7 +7,7 @@ namespace Facade.DeviceEdge.Tests.Auth;
 
 /// <summary>
 /// The REST API is a resource server of its own: reached around the edge it still refuses every token the edge would
-/// refuse, and its 401/403 answers tell the client where to get the right token (ARCHITECTURE.md).
+/// refuse, and its 401/403 answers tell the client where to get the right token (docs/architecture.md).
 /// </summary>
 public sealed class TokenValidationTests(DeviceEdgeFixture fixture) : IClassFixture<DeviceEdgeFixture>
 {

@@ -6,7 +6,7 @@ using MQTTnet.Protocol;
 namespace Facade.DeviceEdge.Tests.Broker;
 
 /// <summary>
-/// A device publishes and subscribes only on its own topics (ARCHITECTURE.md: MQTT topics). Every escape is refused
+/// A device publishes and subscribes only on its own topics (docs/architecture.md: MQTT topics). Every escape is refused
 /// with NotAuthorized and logged with a fixed message, never the payload.
 /// </summary>
 public sealed class TopicAclTests(DeviceEdgeFixture fixture) : IClassFixture<DeviceEdgeFixture>

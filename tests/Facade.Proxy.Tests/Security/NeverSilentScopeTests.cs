@@ -26,7 +26,7 @@ public sealed class FirstPartyFixture : EdgeFixture
 }
 
 /// <summary>
-/// <c>keys:write</c> lets a client create API keys that act as the user (ARCHITECTURE.md): even a first-party client,
+/// <c>keys:write</c> lets a client create API keys that act as the user (docs/architecture.md): even a first-party client,
 /// whose other scopes are granted without asking, gets it only through the consent page.
 /// </summary>
 public sealed class NeverSilentScopeTests(FirstPartyFixture fixture) : IClassFixture<FirstPartyFixture>

@@ -3,7 +3,7 @@ using System.Net;
 namespace Facade.Proxy.Tests.Security;
 
 /// <summary>
-/// Client-supplied identity headers never reach a backend (ARCHITECTURE.md, upstream modes): every <c>X-Facade-*</c>
+/// Client-supplied identity headers never reach a backend (docs/architecture.md, upstream modes): every <c>X-Facade-*</c>
 /// header and the usual auth-proxy user headers are stripped, whatever their case, and also when spelled with
 /// underscores (CGI-style backends such as PHP, WSGI or Django read <c>X_Facade_Subject</c> as
 /// <c>X-Facade-Subject</c>). That includes what oauth2-proxy, Authelia and other auth proxies send (<c>X-Auth-Request-*</c>,
