@@ -14,6 +14,7 @@ builder.AddDeviceEdgeData();
 builder.AddDeviceEdgeAuth();
 builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
+builder.AddDeviceTelemetry();
 builder.AddDeviceBroker();
 
 var app = builder.Build();
@@ -25,6 +26,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDeviceRegistry();
 app.MapDeviceStatus();
+app.MapDeviceTelemetry();
 
 await app.RunAsync();
 return 0;
