@@ -14,6 +14,7 @@ builder.AddDeviceEdgeData();
 builder.AddDeviceEdgeAuth();
 builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
+builder.AddDeviceTelemetry();
 builder.AddDeviceBroker();
 
 var app = builder.Build();
@@ -26,6 +27,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDeviceRegistry();
 app.MapDeviceStatus();
+app.MapDeviceTelemetry();
 
 await app.RunAsync();
 return 0;

@@ -98,6 +98,13 @@ internal sealed partial class DeviceBrokerEvents(
         {
             await dispatcher.DispatchAsync(received, e.CancellationToken);
         }
+        catch (DeviceMessageRefusedException refused)
+        {
+            // Bad data, not a broken device: refused, and the connection stays (the handler logged and counted it).
+            Refuse(e, MqttPubAckReasonCode.PayloadFormatInvalid);
+            e.Response.ReasonString = refused.Message;
+            return;
+        }
         catch (Exception exception)
         {
             // Not acknowledged: the device sends it again after reconnecting, rather than the edge losing it.

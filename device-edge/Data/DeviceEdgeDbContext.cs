@@ -1,6 +1,7 @@
 using Facade.DeviceEdge.Alerts;
 using Facade.DeviceEdge.Registry;
 using Facade.DeviceEdge.Status;
+using Facade.DeviceEdge.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Facade.DeviceEdge.Data;
@@ -19,6 +20,12 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
 
     internal DbSet<AlertRecord> Alerts => Set<AlertRecord>();
 
+    internal DbSet<TelemetrySeries> TelemetrySeries => Set<TelemetrySeries>();
+
+    internal DbSet<TelemetryPoint> TelemetryPoints => Set<TelemetryPoint>();
+
+    internal DbSet<TelemetryMinute> TelemetryMinutes => Set<TelemetryMinute>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -34,5 +41,8 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
         modelBuilder.Entity<DeviceShare>(DeviceShare.Configure);
         modelBuilder.Entity<DeviceStatusRecord>(DeviceStatusRecord.Configure);
         modelBuilder.Entity<AlertRecord>(AlertRecord.Configure);
+        modelBuilder.Entity<TelemetrySeries>(Telemetry.TelemetrySeries.Configure);
+        modelBuilder.Entity<TelemetryPoint>(TelemetryPoint.Configure);
+        modelBuilder.Entity<TelemetryMinute>(TelemetryMinute.Configure);
     }
 }

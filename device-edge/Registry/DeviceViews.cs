@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Facade.DeviceEdge.Status;
+using Facade.DeviceEdge.Telemetry;
 
 namespace Facade.DeviceEdge.Registry;
 
@@ -14,7 +16,12 @@ internal sealed record DeviceView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DeviceStatusView Status,
-    IReadOnlyList<ShareView>? Shares);
+    IReadOnlyList<ShareView>? Shares)
+{
+    /// <summary>Every metric's latest reading, only with <c>GET /devices?include=latest</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, ReadingView>? Latest { get; init; }
+}
 
 /// <summary>The answer to provisioning and secret rotation: the only time the secret is shown.</summary>
 internal sealed record ProvisionedDeviceView(

@@ -4,6 +4,7 @@ using Facade.Common.Auth;
 using Facade.DeviceEdge.Auth;
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Hosting;
+using Facade.DeviceEdge.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -34,13 +35,23 @@ internal static class DevicesApi
     }
 
     public static async Task<Results<Ok<DeviceListView>, JsonHttpResult<ErrorBody>>> ListAsync(
-        HttpContext http, [AsParameters] RegistryServices services, string? limit, string? after)
+        HttpContext http, [AsParameters] RegistryServices services, TelemetryQueries telemetry, string? limit, string? after, string? include)
     {
         var caller = Caller.From(http.User);
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
         {
             return JsonBody.Invalid($"'limit' must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        if (include is not (null or "latest"))
+        {
+            return JsonBody.Invalid("'include' may only be 'latest' (each device's latest telemetry, with telemetry:read).");
+        }
+
+        if (include is not null && !ScopeRequirement.HasAll(http.User, [DeviceScopes.TelemetryRead]))
+        {
+            return TelemetryApi.MissingScope(http);
         }
 
         var query = services.Db.Devices.AsNoTracking().Include(d => d.Shares).VisibleTo(caller.UserId);
@@ -51,6 +62,12 @@ internal static class DevicesApi
 
         var page = await query.OrderBy(d => d.Id).Take(size + 1).ToListAsync(http.RequestAborted);
         var views = page.Take(size).Select(d => DeviceQueries.ToView(d, caller.UserId, services.Board.Get(d.Id))).ToList();
+        if (include is not null)
+        {
+            var latest = await telemetry.LatestAsync(services.Db, views.ConvertAll(v => v.Id), http.RequestAborted);
+            views = views.ConvertAll(v => v with { Latest = latest.GetValueOrDefault(v.Id) ?? [] });
+        }
+
         return TypedResults.Ok(new DeviceListView(views, page.Count > size ? views[^1].Id : null));
     }
 

@@ -176,6 +176,83 @@ namespace Facade.DeviceEdge.Data.Migrations
                     b.ToTable("device_status", (string)null);
                 });
 
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetryMinute", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ts");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max_value");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min_value");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL")
+                        .HasColumnName("sum_value");
+
+                    b.HasKey("SeriesId", "Start");
+
+                    b.ToTable("telemetry_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetryPoint", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ts");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("SeriesId", "Timestamp");
+
+                    b.ToTable("telemetry_points", (string)null);
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetrySeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("telemetry_series", (string)null);
+                });
+
             modelBuilder.Entity("Facade.DeviceEdge.Alerts.AlertRecord", b =>
                 {
                     b.HasOne("Facade.DeviceEdge.Registry.Device", null)
@@ -199,6 +276,33 @@ namespace Facade.DeviceEdge.Data.Migrations
                     b.HasOne("Facade.DeviceEdge.Registry.Device", null)
                         .WithOne()
                         .HasForeignKey("Facade.DeviceEdge.Status.DeviceStatusRecord", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetryMinute", b =>
+                {
+                    b.HasOne("Facade.DeviceEdge.Telemetry.TelemetrySeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetryPoint", b =>
+                {
+                    b.HasOne("Facade.DeviceEdge.Telemetry.TelemetrySeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Telemetry.TelemetrySeries", b =>
+                {
+                    b.HasOne("Facade.DeviceEdge.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -22,14 +22,14 @@ public sealed class DeviceSeamTests(DeviceEdgeFixture fixture) : IClassFixture<D
         var device = await fixture.ProvisionAsync(DeviceEdgeFixture.NewUser(), host: gated);
         using var client = await fixture.ConnectAsync(device, host: gated);
 
-        var publish = client.PublishAsync($"devices/{device.Id}/telemetry", """{"t":1}""", cancellationToken: TestContext.Current.CancellationToken);
+        var publish = client.PublishAsync($"devices/{device.Id}/telemetry", """{"metrics":{"t":1}}""", cancellationToken: TestContext.Current.CancellationToken);
         var message = await gate.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.False(publish.IsCompleted, "The PUBACK must wait for the handler.");
         Assert.Equal(device.Id, message.DeviceId);
         Assert.Equal(DeviceTopicKind.Telemetry, message.Kind);
         Assert.Equal(1, message.Qos);
-        Assert.Equal("""{"t":1}""", Encoding.UTF8.GetString(message.Payload.Span));
+        Assert.Equal("""{"metrics":{"t":1}}""", Encoding.UTF8.GetString(message.Payload.Span));
         gate.Release.SetResult();
         Assert.Equal(MqttClientPublishReasonCode.Success, (await publish).ReasonCode);
     }
@@ -53,7 +53,7 @@ public sealed class DeviceSeamTests(DeviceEdgeFixture fixture) : IClassFixture<D
         var device = await fixture.ProvisionAsync(DeviceEdgeFixture.NewUser(), host: failing);
         using var client = await fixture.ConnectAsync(device, host: failing);
 
-        var publish = client.PublishAsync($"devices/{device.Id}/telemetry", "{}", cancellationToken: TestContext.Current.CancellationToken);
+        var publish = client.PublishAsync($"devices/{device.Id}/telemetry", """{"metrics":{"t":1}}""", cancellationToken: TestContext.Current.CancellationToken);
 
         await client.Disconnected.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await Assert.ThrowsAnyAsync<Exception>(() => publish);

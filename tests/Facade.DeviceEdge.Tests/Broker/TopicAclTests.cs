@@ -58,7 +58,7 @@ public sealed class TopicAclTests(DeviceEdgeFixture fixture) : IClassFixture<Dev
         var (device, other) = await TwoDevicesAsync();
         using var client = await fixture.ConnectAsync(device);
 
-        var result = await client.PublishAsync(Expand(topic, device.Id, other.Id), """{"t":21.5}""", retain: retain, cancellationToken: TestContext.Current.CancellationToken);
+        var result = await client.PublishAsync(Expand(topic, device.Id, other.Id), """{"metrics":{"temperature":21.5}}""", retain: retain, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.IsSuccess, result.ReasonCode.ToString());
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);

@@ -74,6 +74,35 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, summary);
     }
 
+    [Fact]
+    public async Task TelemetryRoute_NeedsTelemetryRead_NotDevicesRead()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (_, full) = await oauth.GetTokenAsync("devices:read devices:write", cancellationToken: ct);
+        var (_, telemetryOnly) = await oauth.GetTokenAsync("telemetry:read", cancellationToken: ct);
+        using var owner = Client(_edge.BaseUrl, full.AccessToken!);
+        var (created, device) = await owner.SendJsonAsync(HttpMethod.Post, "devices", """{"id":"e2e-thermometer","name":"Hall","type":"thermometer"}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        var (mqttDevice, _) = await TestDevice.ConnectAsync(_devices.MqttPort, "e2e-thermometer", device.Text("secret"), cancellationToken: ct);
+        using (mqttDevice)
+        {
+            var ack = await mqttDevice.PublishAsync("devices/e2e-thermometer/telemetry", """{"metrics":{"temperature":19.5}}""", cancellationToken: ct);
+            Assert.Equal(MqttClientPublishReasonCode.Success, ack.ReasonCode);
+        }
+
+        using var reader = Client(_edge.BaseUrl, telemetryOnly.AccessToken!);
+        var (status, latest) = await reader.SendJsonAsync(HttpMethod.Get, "devices/e2e-thermometer/telemetry/temperature/latest");
+        var (listed, _) = await reader.SendJsonAsync(HttpMethod.Get, "devices/e2e-thermometer");
+        var (ownerRead, ownerJson) = await owner.SendJsonAsync(HttpMethod.Get, "devices/e2e-thermometer/telemetry/latest");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(19.5, latest.GetProperty("value").GetDouble());
+        Assert.Equal(HttpStatusCode.Forbidden, listed);
+        Assert.Equal(HttpStatusCode.Forbidden, ownerRead);
+        Assert.Equal("telemetry:read", ownerJson.Text("scope"));
+    }
+
     private static HttpClient Client(Uri baseUrl, string token)
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUrl };
