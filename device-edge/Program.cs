@@ -15,6 +15,7 @@ builder.AddDeviceEdgeAuth();
 builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
 builder.AddDeviceBroker();
+builder.AddDeviceAlerts();
 
 var app = builder.Build();
 
@@ -25,6 +26,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDeviceRegistry();
 app.MapDeviceStatus();
+app.MapDeviceAlerts();
 
 await app.RunAsync();
 return 0;

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Facade.DeviceEdge.Data;
 
 /// <summary>
-/// The device edge's database: the registry (devices, shares), persisted status, and the tables later features fill
-/// (alerts …). Each feature configures its own entities; new features add theirs here and a migration.
+/// The device edge's database: the registry (devices, shares), persisted status, alert rules, alerts
+/// and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration.
 /// </summary>
 public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options) : DbContext(options)
 {
@@ -18,6 +18,10 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
     internal DbSet<DeviceStatusRecord> DeviceStatuses => Set<DeviceStatusRecord>();
 
     internal DbSet<AlertRecord> Alerts => Set<AlertRecord>();
+
+    internal DbSet<AlertRule> AlertRules => Set<AlertRule>();
+
+    internal DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -34,5 +38,7 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
         modelBuilder.Entity<DeviceShare>(DeviceShare.Configure);
         modelBuilder.Entity<DeviceStatusRecord>(DeviceStatusRecord.Configure);
         modelBuilder.Entity<AlertRecord>(AlertRecord.Configure);
+        modelBuilder.Entity<AlertRule>(AlertRule.Configure);
+        modelBuilder.Entity<AlertNotification>(AlertNotification.Configure);
     }
 }
