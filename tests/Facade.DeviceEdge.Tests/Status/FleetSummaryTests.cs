@@ -19,9 +19,9 @@ public sealed class FleetSummaryTests(DeviceEdgeFixture fixture) : IClassFixture
         {
             var db = scope.ServiceProvider.GetRequiredService<DeviceEdgeDbContext>();
             var now = DateTimeOffset.UtcNow;
-            var rules = Enumerable.Range(0, 2).Select(_ => new AlertRule { Id = AlertRuleId.New(), OwnerId = owner, Name = "r", Metric = "temperature" }).ToList();
+            var rules = Enumerable.Range(0, 2).Select(_ => new AlertRule { Id = AlertRuleId.New(), OwnerId = owner, Name = "r", Metric = "temperature", Operator = AlertOperator.GreaterThan }).ToList();
             AlertRecord Alert(AlertRule rule, string deviceId, DateTimeOffset? resolved = null) =>
-                new() { RuleId = rule.Id, DeviceId = deviceId, RuleName = rule.Name, Metric = rule.Metric, FiredAt = now.AddMinutes(-5), ResolvedAt = resolved };
+                new() { RuleId = rule.Id, DeviceId = deviceId, RuleName = rule.Name, Metric = rule.Metric, Operator = rule.Operator, FiredAt = now.AddMinutes(-5), ResolvedAt = resolved };
             db.AlertRules.AddRange(rules);
             db.Alerts.AddRange(
                 Alert(rules[0], alerting.Id),
