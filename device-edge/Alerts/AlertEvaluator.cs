@@ -80,68 +80,76 @@ internal sealed partial class AlertEvaluator(
         var firing = await db.Alerts.Where(a => a.DeviceId == deviceId && a.ResolvedAt == null && candidateIds.Contains(a.RuleId))
             .ToDictionaryAsync(a => a.RuleId, StringComparer.Ordinal, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changes = 0;
-        var now = StoredTime.Now(time);
-
         // The rule stopped applying (a share ended, the device's tags changed): its alert closes without a notification.
-        foreach (var stale in firing.Values.Where(a => applicable.TrueForAll(r => r.Id != a.RuleId)).ToList())
-        {
-            stale.ResolvedAt = now;
-            firing.Remove(stale.RuleId);
-            changes++;
-        }
+        var stale = firing.Values.Where(a => applicable.TrueForAll(r => r.Id != a.RuleId)).ToList();
 
+        // First the transitions, in reading order; then, only if there are any, the writes.
+        var transitions = new List<(ActiveRule Rule, bool Fires, double Value)>();
+        var firingNow = applicable.Where(r => firing.ContainsKey(r.Id)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var reading in readings)
         {
             foreach (var rule in applicable)
             {
-                if (!reading.Metrics.TryGetValue(rule.Metric, out var value) || !double.IsFinite(value))
+                var wasFiring = firingNow.Contains(rule.Id);
+                if (!reading.Metrics.TryGetValue(rule.Metric, out var value) || !double.IsFinite(value) || rule.Condition.Next(wasFiring, value) == wasFiring)
                 {
                     continue;
                 }
 
-                var alert = firing.GetValueOrDefault(rule.Id);
-                if (rule.Condition.Next(alert is not null, value) == (alert is not null))
+                if (wasFiring)
                 {
-                    continue;
-                }
-
-                if (alert is null)
-                {
-                    alert = new AlertRecord
-                    {
-                        RuleId = rule.Id,
-                        DeviceId = deviceId,
-                        RuleName = rule.Name,
-                        Metric = rule.Metric,
-                        Operator = rule.Condition.Operator,
-                        Threshold = rule.Condition.Threshold,
-                        Value = value,
-                        FiredAt = now,
-                    };
-                    db.Alerts.Add(alert);
-                    firing[rule.Id] = alert;
-                    await db.SaveChangesAsync(cancellationToken); // the alert's id goes into the notification
-                    Enqueue(db, "fired", alert, rule, now);
-                    LogFired(logger, rule.Id, deviceId, rule.Metric, value);
+                    firingNow.Remove(rule.Id);
                 }
                 else
                 {
-                    alert.ResolvedAt = now;
-                    alert.ResolvedValue = value;
-                    firing.Remove(rule.Id);
-                    Enqueue(db, "resolved", alert, rule, now);
-                    LogResolved(logger, rule.Id, deviceId, rule.Metric, value);
+                    firingNow.Add(rule.Id);
                 }
 
-                changes++;
+                transitions.Add((rule, !wasFiring, value));
             }
         }
 
-        if (changes == 0)
+        if (stale.Count == 0 && transitions.Count == 0)
         {
             return false;
+        }
+
+        var now = StoredTime.Now(time);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var alert in stale)
+        {
+            alert.ResolvedAt = now;
+        }
+
+        foreach (var (rule, fires, value) in transitions)
+        {
+            if (fires)
+            {
+                var alert = new AlertRecord
+                {
+                    RuleId = rule.Id,
+                    DeviceId = deviceId,
+                    RuleName = rule.Name,
+                    Metric = rule.Metric,
+                    Operator = rule.Condition.Operator,
+                    Threshold = rule.Condition.Threshold,
+                    Value = value,
+                    FiredAt = now,
+                };
+                db.Alerts.Add(alert);
+                firing[rule.Id] = alert;
+                await db.SaveChangesAsync(cancellationToken); // the alert's id goes into the notification
+                Enqueue(db, "fired", alert, rule, now);
+                LogFired(logger, rule.Id, deviceId, rule.Metric, value);
+            }
+            else
+            {
+                var alert = firing[rule.Id];
+                alert.ResolvedAt = now;
+                alert.ResolvedValue = value;
+                Enqueue(db, "resolved", alert, rule, now);
+                LogResolved(logger, rule.Id, deviceId, rule.Metric, value);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
