@@ -16,6 +16,7 @@ builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
 builder.AddDeviceTelemetry();
 builder.AddDeviceBroker();
+builder.AddDeviceAlerts();
 
 var app = builder.Build();
 
@@ -28,6 +29,7 @@ app.MapDefaultEndpoints();
 app.MapDeviceRegistry();
 app.MapDeviceStatus();
 app.MapDeviceTelemetry();
+app.MapDeviceAlerts();
 
 await app.RunAsync();
 return 0;

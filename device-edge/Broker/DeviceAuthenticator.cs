@@ -9,11 +9,13 @@ namespace Facade.DeviceEdge.Broker;
 /// <summary>
 /// Accepts a connection only from a registered device: user name = device id, password = its secret (hash compared
 /// in fixed time), client id = the device id (one session per device, so its status is unambiguous). Every refusal is
-/// logged with the reason and the remote address, never the password.
+/// logged with the reason and the remote address, never the password. Alert subscriber accounts (user names no
+/// device id can be) are checked by <see cref="AlertSubscribers"/>.
 /// </summary>
 internal sealed partial class DeviceAuthenticator(
     IDbContextFactory<DeviceEdgeDbContext> contexts,
     DeviceSessions sessions,
+    AlertSubscribers subscribers,
     ILogger<DeviceAuthenticator> logger)
 {
     public async Task ValidateAsync(ValidatingConnectionEventArgs connection)
@@ -24,6 +26,12 @@ internal sealed partial class DeviceAuthenticator(
         if (!string.IsNullOrEmpty(connection.AuthenticationMethod))
         {
             Refuse(connection, MqttConnectReasonCode.BadAuthenticationMethod, "enhanced authentication is not supported", deviceId, address);
+            return;
+        }
+
+        if (subscribers.IsAccount(deviceId))
+        {
+            subscribers.Validate(connection);
             return;
         }
 

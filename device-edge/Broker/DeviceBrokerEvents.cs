@@ -121,7 +121,9 @@ internal sealed partial class DeviceBrokerEvents(
     private Task OnSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var session = DeviceSession.From(e.SessionItems);
-        var denial = session is null ? AclDenial.UnknownTopic : TopicAcl.CheckSubscribe(session.DeviceId, e.TopicFilter.Topic);
+        var denial = session is not null ? TopicAcl.CheckSubscribe(session.DeviceId, e.TopicFilter.Topic)
+            : AlertSubscribers.IsSubscriber(e.SessionItems) && AlertTopics.IsAlertFilter(e.TopicFilter.Topic) ? AclDenial.None
+            : AclDenial.UnknownTopic;
         if (denial != AclDenial.None)
         {
             e.ProcessSubscription = false;

@@ -19,7 +19,7 @@ internal sealed partial class EmbeddedBroker(
     DeviceSessions sessions,
     MqttListener listener,
     ILoggerFactory loggers,
-    ILogger<EmbeddedBroker> logger) : IHostedService, IDeviceChannel, IAsyncDisposable
+    ILogger<EmbeddedBroker> logger) : IHostedService, IDeviceChannel, IAlertChannel, IAsyncDisposable
 {
     private readonly Lock _lifecycle = new();
     private MqttServer? _server;
@@ -85,6 +85,21 @@ internal sealed partial class EmbeddedBroker(
             .WithPayload(payload.ToArray())
             .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qos)
             .WithRetainFlag(retain)
+            .Build();
+        return Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "" }, cancellationToken);
+    }
+
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!AlertTopics.IsValid(topic))
+        {
+            throw new ArgumentException("Only an alert topic can be published to.", nameof(topic));
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload.ToArray())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         return Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "" }, cancellationToken);
     }

@@ -25,4 +25,22 @@ public sealed class MqttOptions
     /// <summary>Largest payload a device may publish; larger publishes are refused (QuotaExceeded) and logged.</summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Broker accounts for services that receive alert notifications (rules with an <c>mqtt</c> channel): they may only
+    /// subscribe to topics under <c>alerts/</c>. None by default.
+    /// </summary>
+    public List<MqttAlertSubscriber> AlertSubscribers { get; set; } = [];
+}
+
+/// <summary>An alert subscriber account: user name (also its client id) and secret.</summary>
+public sealed class MqttAlertSubscriber
+{
+    public const int MinimumSecretLength = 32;
+
+    /// <summary><c>[A-Za-z0-9._:-]{1,64}</c> and not something a device id could be, e.g. <c>alerts.reader</c>.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>At least 32 characters; from a secret store or an environment variable, not a checked-in file.</summary>
+    public string? Secret { get; set; }
 }

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Facade.DeviceEdge.Data;
 
 /// <summary>
-/// The device edge's database: the registry (devices, shares), persisted status, and the tables later features fill
-/// (alerts …). Each feature configures its own entities; new features add theirs here and a migration.
+/// The device edge's database: the registry (devices, shares), persisted status, telemetry, alert rules,
+/// alerts and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration.
 /// </summary>
 public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options) : DbContext(options)
 {
@@ -25,6 +25,10 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
     internal DbSet<TelemetryPoint> TelemetryPoints => Set<TelemetryPoint>();
 
     internal DbSet<TelemetryMinute> TelemetryMinutes => Set<TelemetryMinute>();
+
+    internal DbSet<AlertRule> AlertRules => Set<AlertRule>();
+
+    internal DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -44,5 +48,7 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
         modelBuilder.Entity<TelemetrySeries>(Telemetry.TelemetrySeries.Configure);
         modelBuilder.Entity<TelemetryPoint>(TelemetryPoint.Configure);
         modelBuilder.Entity<TelemetryMinute>(TelemetryMinute.Configure);
+        modelBuilder.Entity<AlertRule>(AlertRule.Configure);
+        modelBuilder.Entity<AlertNotification>(AlertNotification.Configure);
     }
 }

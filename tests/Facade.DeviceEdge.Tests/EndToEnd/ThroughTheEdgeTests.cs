@@ -103,6 +103,30 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
         Assert.Equal("telemetry:read", ownerJson.Text("scope"));
     }
 
+    [Fact]
+    public async Task AlertRules_ThroughTheEdge_ReadNeedsRulesRead_WriteNeedsRulesWrite()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (_, reader) = await oauth.GetTokenAsync("rules:read", cancellationToken: ct);
+        var (_, writer) = await oauth.GetTokenAsync("rules:read rules:write", cancellationToken: ct);
+        using var readOnly = Client(_edge.BaseUrl, reader.AccessToken!);
+        using var readWrite = Client(_edge.BaseUrl, writer.AccessToken!);
+        const string rule = """{"name":"Hot","metric":"temperature","operator":">","threshold":30,"channel":{"type":"mqtt","topic":"alerts/e2e"}}""";
+
+        var (refused, error) = await readOnly.SendJsonAsync(HttpMethod.Post, "alerts/rules", rule);
+        var (created, json) = await readWrite.SendJsonAsync(HttpMethod.Post, "alerts/rules", rule);
+        var (listed, overview) = await readOnly.SendJsonAsync(HttpMethod.Get, "alerts");
+        var (deleteRefused, _) = await readOnly.SendJsonAsync(HttpMethod.Delete, $"alerts/rules/{json.Text("id")}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Equal(("insufficient_scope", "rules:write"), (error.Text("error"), error.Text("scope")));
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.Equal(json.Text("id"), Assert.Single(overview.GetProperty("rules").EnumerateArray()).Text("id"));
+        Assert.Equal(HttpStatusCode.Forbidden, deleteRefused);
+    }
+
     private static HttpClient Client(Uri baseUrl, string token)
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUrl };

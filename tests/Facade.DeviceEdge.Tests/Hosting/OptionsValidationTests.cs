@@ -16,6 +16,12 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
     [InlineData("DeviceEdge:Mqtt:Port", "70000", "Port")]
     [InlineData("DeviceEdge:Mqtt:ConnectTimeout", "00:00:00", "ConnectTimeout")]
     [InlineData("DeviceEdge:MaxRequestBytes", "10", "MaxRequestBytes")]
+    [InlineData("DeviceEdge:Mqtt:AlertSubscribers:0:Username", "sensor-1", "DeviceEdge:Mqtt:AlertSubscribers:0:Username")]
+    [InlineData("DeviceEdge:Mqtt:AlertSubscribers:0:Username", "alerts/reader", "DeviceEdge:Mqtt:AlertSubscribers:0:Username")]
+    [InlineData("DeviceEdge:Mqtt:AlertSubscribers:0:Secret", "short", "DeviceEdge:Mqtt:AlertSubscribers:0:Secret")]
+    [InlineData("DeviceEdge:Alerts:MaxRetryDelay", "00:00:05", "DeviceEdge:Alerts:MaxRetryDelay")]
+    [InlineData("DeviceEdge:Alerts:MaxAttempts", "0", "MaxAttempts")]
+    [InlineData("DeviceEdge:Alerts:WebhookTimeout", "00:10:00", "WebhookTimeout")]
     public void BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
     {
         // The service's own composition and start-up validation (what the host runs before anything starts), without
@@ -54,6 +60,7 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
         builder.AddDeviceRegistry();
         builder.AddDeviceStatus();
         builder.AddDeviceBroker();
+        builder.AddDeviceAlerts();
         return builder.Build();
     }
 

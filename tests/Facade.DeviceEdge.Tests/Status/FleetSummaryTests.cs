@@ -19,11 +19,15 @@ public sealed class FleetSummaryTests(DeviceEdgeFixture fixture) : IClassFixture
         {
             var db = scope.ServiceProvider.GetRequiredService<DeviceEdgeDbContext>();
             var now = DateTimeOffset.UtcNow;
+            var rules = Enumerable.Range(0, 2).Select(_ => new AlertRule { Id = AlertRuleId.New(), OwnerId = owner, Name = "r", Metric = "temperature", Operator = AlertOperator.GreaterThan }).ToList();
+            AlertRecord Alert(AlertRule rule, string deviceId, DateTimeOffset? resolved = null) =>
+                new() { RuleId = rule.Id, DeviceId = deviceId, RuleName = rule.Name, Metric = rule.Metric, Operator = rule.Operator, FiredAt = now.AddMinutes(-5), ResolvedAt = resolved };
+            db.AlertRules.AddRange(rules);
             db.Alerts.AddRange(
-                new AlertRecord { DeviceId = alerting.Id, RaisedAt = now },
-                new AlertRecord { DeviceId = alerting.Id, RaisedAt = now },
-                new AlertRecord { DeviceId = resolved.Id, RaisedAt = now.AddMinutes(-5), ResolvedAt = now },
-                new AlertRecord { DeviceId = strangers.Id, RaisedAt = now });
+                Alert(rules[0], alerting.Id),
+                Alert(rules[1], alerting.Id),
+                Alert(rules[0], resolved.Id, now),
+                Alert(rules[0], strangers.Id));
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
