@@ -14,6 +14,8 @@ builder.AddDeviceEdgeData();
 builder.AddDeviceEdgeAuth();
 builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
+builder.AddDeviceCommands();
+builder.AddDeviceShadows();
 builder.AddDeviceBroker();
 
 var app = builder.Build();
@@ -25,6 +27,8 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDeviceRegistry();
 app.MapDeviceStatus();
+app.MapDeviceCommands();
+app.MapDeviceShadows();
 
 await app.RunAsync();
 return 0;

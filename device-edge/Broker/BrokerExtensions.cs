@@ -24,6 +24,7 @@ internal static class BrokerExtensions
         builder.Services.TryAddSingleton<DeviceAuthenticator>();
         builder.Services.TryAddSingleton<DeviceMessageDispatcher>();
         builder.Services.TryAddSingleton<DeviceBrokerEvents>();
+        builder.Services.TryAddSingleton<DeviceDeliveryEvents>();
         builder.Services.TryAddSingleton<EmbeddedBroker>();
         builder.Services.TryAddSingleton<IDeviceChannel>(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());

@@ -16,6 +16,7 @@ namespace Facade.DeviceEdge.Broker;
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
     DeviceBrokerEvents events,
+    DeviceDeliveryEvents delivery,
     DeviceSessions sessions,
     MqttListener listener,
     ILoggerFactory loggers,
@@ -41,6 +42,7 @@ internal sealed partial class EmbeddedBroker(
             .Build();
         _server = new MqttServerFactory(new MqttNetLogBridge(loggers)).CreateMqttServer(serverOptions);
         events.Attach(_server);
+        delivery.Attach(_server);
         await _server.StartAsync();
 
         // MQTTnet writes the port the socket was bound to back into its options (port 0 becomes the chosen one).

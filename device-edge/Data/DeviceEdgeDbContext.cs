@@ -1,5 +1,7 @@
 using Facade.DeviceEdge.Alerts;
+using Facade.DeviceEdge.Commands;
 using Facade.DeviceEdge.Registry;
+using Facade.DeviceEdge.Shadows;
 using Facade.DeviceEdge.Status;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +21,10 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
 
     internal DbSet<AlertRecord> Alerts => Set<AlertRecord>();
 
+    internal DbSet<DeviceCommand> Commands => Set<DeviceCommand>();
+
+    internal DbSet<DeviceShadow> Shadows => Set<DeviceShadow>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -34,5 +40,7 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
         modelBuilder.Entity<DeviceShare>(DeviceShare.Configure);
         modelBuilder.Entity<DeviceStatusRecord>(DeviceStatusRecord.Configure);
         modelBuilder.Entity<AlertRecord>(AlertRecord.Configure);
+        modelBuilder.Entity<DeviceCommand>(DeviceCommand.Configure);
+        modelBuilder.Entity<DeviceShadow>(DeviceShadow.Configure);
     }
 }

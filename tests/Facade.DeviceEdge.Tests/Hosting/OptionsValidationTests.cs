@@ -16,6 +16,10 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
     [InlineData("DeviceEdge:Mqtt:Port", "70000", "Port")]
     [InlineData("DeviceEdge:Mqtt:ConnectTimeout", "00:00:00", "ConnectTimeout")]
     [InlineData("DeviceEdge:MaxRequestBytes", "10", "MaxRequestBytes")]
+    [InlineData("DeviceEdge:Commands:DefaultTimeoutSeconds", "301", "DefaultTimeoutSeconds")]
+    [InlineData("DeviceEdge:Commands:MaxParamsBytes", "0", "MaxParamsBytes")]
+    [InlineData("DeviceEdge:Commands:SweepInterval", "00:00:00", "SweepInterval")]
+    [InlineData("DeviceEdge:Shadows:MaxDesiredBytes", "1", "MaxDesiredBytes")]
     public void BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
     {
         // The service's own composition and start-up validation (what the host runs before anything starts), without
@@ -48,6 +52,8 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
         builder.AddDeviceEdgeAuth();
         builder.AddDeviceRegistry();
         builder.AddDeviceStatus();
+        builder.AddDeviceCommands();
+        builder.AddDeviceShadows();
         builder.AddDeviceBroker();
         return builder.Build();
     }
