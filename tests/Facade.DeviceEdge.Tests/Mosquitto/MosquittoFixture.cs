@@ -27,6 +27,9 @@ public sealed class MosquittoFixture : IAsyncLifetime
 
     internal DeviceEvents Events { get; } = new();
 
+    /// <summary>Fails once for every message whose payload starts with <see cref="FailOnceHandler.Marker"/> (registered before <see cref="Events"/>).</summary>
+    internal FailOnceHandler FailOnce { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
@@ -79,11 +82,15 @@ public sealed class MosquittoFixture : IAsyncLifetime
 
         return DeviceEdgeHost.Start(Issuer.BaseUrl, all, dataDirectory: dataDirectory, configureServices: services =>
         {
+            services.AddSingleton<IDeviceMessageHandler>(FailOnce);
             services.AddSingleton<IDeviceMessageHandler>(events ?? Events);
             services.AddSingleton<IDeviceStatusObserver>(events ?? Events);
             configureServices?.Invoke(services);
         });
     }
+
+    /// <summary>Replaces <see cref="Host"/> (a test restarted the edge); the fixture disposes the new one.</summary>
+    internal void Replace(DeviceEdgeHost host) => Host = host;
 
     public Task<Provisioned> ProvisionAsync(string? owner = null, DeviceEdgeHost? host = null) =>
         DeviceEdgeFixture.ProvisionAsync(Issuer, host ?? Host, owner ?? DeviceEdgeFixture.NewUser());
@@ -140,5 +147,24 @@ public sealed class MosquittoFixture : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"/healthz stayed {response.StatusCode}, expected {expected}.\n{host.Logs.Text}");
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
+    }
+}
+
+/// <summary>Throws the first time it sees a message marked with <see cref="Marker"/>: a store that was briefly unavailable.</summary>
+internal sealed class FailOnceHandler : IDeviceMessageHandler
+{
+    public const string Marker = "fail-once:";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+    public bool Accepts(DeviceTopicKind kind) => true;
+
+    public int Attempts(string payload) => _seen.GetValueOrDefault(payload);
+
+    public ValueTask HandleAsync(DeviceMessage message, CancellationToken cancellationToken)
+    {
+        var payload = System.Text.Encoding.UTF8.GetString(message.Payload.Span);
+        return payload.StartsWith(Marker, StringComparison.Ordinal) && _seen.AddOrUpdate(payload, 1, (_, count) => count + 1) == 1
+            ? throw new InvalidOperationException("storage unavailable")
+            : ValueTask.CompletedTask;
     }
 }

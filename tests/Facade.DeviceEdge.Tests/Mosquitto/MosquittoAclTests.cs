@@ -1,0 +1,101 @@
+using System.Text;
+using Facade.DeviceEdge.Broker;
+using Facade.DeviceEdge.Tests.Broker;
+using Facade.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+
+namespace Facade.DeviceEdge.Tests.Mosquitto;
+
+/// <summary>
+/// The ACL file the edge writes gives a device on mosquitto exactly what the embedded broker's ACL gives it: the same
+/// escapes (<see cref="TopicAclTests"/>) are refused. mosquitto 2.0's ACL file checks a subscription when a message is
+/// delivered, not when it is made: a forbidden filter is granted and then receives nothing, which is what these tests
+/// prove (a marker sent last arrives first). Publishes are refused with NotAuthorized, as on the embedded broker.
+/// </summary>
+public sealed class MosquittoAclTests(MosquittoFixture fixture) : IClassFixture<MosquittoFixture>
+{
+    [Theory]
+    [InlineData("devices/{self}/telemetry", false)]
+    [InlineData("devices/{self}/status", true)]
+    [InlineData("devices/{self}/commands/cmd-1/ack", false)]
+    [InlineData("devices/{self}/shadow/reported", false)]
+    public async Task OwnTopics_ArePublished(string topic, bool retain)
+    {
+        var (device, other) = await TwoDevicesAsync();
+        using var client = await fixture.ConnectAsync(device);
+
+        var result = await client.PublishAsync(Expand(topic, device.Id, other.Id), """{"t":21.5}""", retain: retain, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TopicAclTests.ForbiddenPublishTopics), MemberType = typeof(TopicAclTests))]
+    public async Task OtherTopics_AreRefused(string topic)
+    {
+        var (device, other) = await TwoDevicesAsync();
+        using var client = await fixture.ConnectAsync(device);
+
+        var result = await client.PublishAsync(Expand(topic, device.Id, other.Id), "secret-payload", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, result.ReasonCode);
+        Assert.True(client.IsConnected);
+    }
+
+    [Theory]
+    [MemberData(nameof(TopicAclTests.ForbiddenFilters), MemberType = typeof(TopicAclTests))]
+    public async Task OtherFilters_ReceiveNothing(string filter)
+    {
+        var (device, other) = await TwoDevicesAsync();
+        using var client = await fixture.ConnectAsync(device);
+        using var neighbour = await fixture.ConnectAsync(other);
+        var channel = fixture.Host.Services.GetRequiredService<IDeviceChannel>();
+        await client.SubscribeAsync(DeviceTopics.AllCommands(device.Id), TestContext.Current.CancellationToken);
+        await client.SubscribeAsync(Expand(filter, device.Id, other.Id), TestContext.Current.CancellationToken);
+
+        // Everything the filter could match, from everyone who can publish: the other device, the edge, the device itself.
+        await neighbour.PublishAsync($"devices/{other.Id}/telemetry", "{}", cancellationToken: TestContext.Current.CancellationToken);
+        await neighbour.PublishAsync($"devices/{other.Id}/status", "online", retain: true, cancellationToken: TestContext.Current.CancellationToken);
+        await channel.PublishAsync(DeviceTopics.Command(other.Id, "c1"), "{}"u8.ToArray(), 1, retain: false, TestContext.Current.CancellationToken);
+        await channel.PublishAsync(DeviceTopics.ShadowDesired(other.Id), """{"version":1,"state":{}}"""u8.ToArray(), 1, retain: true, TestContext.Current.CancellationToken);
+        await client.PublishAsync($"devices/{device.Id}/telemetry", "{}", cancellationToken: TestContext.Current.CancellationToken);
+        await client.PublishAsync($"devices/{device.Id}/status", "online", retain: true, cancellationToken: TestContext.Current.CancellationToken);
+        await client.PublishAsync($"devices/{device.Id}/shadow/reported", "{}", cancellationToken: TestContext.Current.CancellationToken);
+        await client.PublishAsync($"devices/{device.Id}/commands/c1/ack", "{}", cancellationToken: TestContext.Current.CancellationToken);
+        await channel.PublishAsync(DeviceTopics.Command(device.Id, "marker"), Encoding.UTF8.GetBytes("marker"), 1, retain: false, TestContext.Current.CancellationToken);
+
+        var first = await client.ReceiveAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(DeviceTopics.Command(device.Id, "marker"), first.Topic);
+    }
+
+    [Fact]
+    public async Task LastWillOnAnotherDevicesTopic_IsNotPublished()
+    {
+        var (device, other) = await TwoDevicesAsync();
+        var client = await fixture.ConnectAsync(device, o => o.WithWillTopic($"devices/{other.Id}/status").WithWillPayload("offline"));
+        using var neighbour = await fixture.ConnectAsync(other);
+
+        client.Dispose();
+        await WaitForBrokerLogAsync($"Client {device.Id} closed its connection.");
+        await neighbour.PublishAsync($"devices/{other.Id}/telemetry", "marker", cancellationToken: TestContext.Current.CancellationToken);
+
+        await fixture.Events.MessageAsync(m => m.DeviceId == other.Id && m.Kind == DeviceTopicKind.Telemetry);
+        Assert.DoesNotContain(fixture.Events.Messages(other.Id), m => m.Kind == DeviceTopicKind.Status);
+    }
+
+    private async Task WaitForBrokerLogAsync(string line)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!fixture.Broker.Log.Contains(line, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"mosquitto did not log '{line}':\n{fixture.Broker.Log}");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private async Task<(Provisioned Device, Provisioned Other)> TwoDevicesAsync() => (await fixture.ProvisionAsync(), await fixture.ProvisionAsync());
+
+    private static string Expand(string topic, string self, string other) =>
+        topic.Replace("{self}", self, StringComparison.Ordinal).Replace("{other}", other, StringComparison.Ordinal);
+}
