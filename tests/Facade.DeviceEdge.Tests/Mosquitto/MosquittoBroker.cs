@@ -88,10 +88,16 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Starts it again on the same port, with the same files and persistence.</summary>
+    /// <summary>Stops it (as <see cref="StopAsync"/>) and starts it again (as <see cref="ResumeAsync"/>).</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
+        await ResumeAsync();
+    }
+
+    /// <summary>Starts it again after <see cref="StopAsync"/>: the same port, files and persistence.</summary>
+    public async Task ResumeAsync()
+    {
         if (!await LaunchAsync())
         {
             throw new InvalidOperationException("mosquitto did not restart:\n" + Log);

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using Facade.DeviceEdge.Broker;
 using Facade.DeviceEdge.Status;
 using Facade.Testing;
@@ -29,6 +31,9 @@ public sealed class MosquittoFixture : IAsyncLifetime
 
     /// <summary>Fails once for every message whose payload starts with <see cref="FailOnceHandler.Marker"/> (registered before <see cref="Events"/>).</summary>
     internal FailOnceHandler FailOnce { get; } = new();
+
+    /// <summary>Holds every message whose payload starts with <see cref="HoldingHandler.Marker"/> until released (registered before <see cref="Events"/>).</summary>
+    internal HoldingHandler Holding { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -83,6 +88,7 @@ public sealed class MosquittoFixture : IAsyncLifetime
         return DeviceEdgeHost.Start(Issuer.BaseUrl, all, dataDirectory: dataDirectory, configureServices: services =>
         {
             services.AddSingleton<IDeviceMessageHandler>(FailOnce);
+            services.AddSingleton<IDeviceMessageHandler>(Holding);
             services.AddSingleton<IDeviceMessageHandler>(events ?? Events);
             services.AddSingleton<IDeviceStatusObserver>(events ?? Events);
             configureServices?.Invoke(services);
@@ -154,7 +160,7 @@ public sealed class MosquittoFixture : IAsyncLifetime
 internal sealed class FailOnceHandler : IDeviceMessageHandler
 {
     public const string Marker = "fail-once:";
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
 
     public bool Accepts(DeviceTopicKind kind) => true;
 
@@ -162,9 +168,42 @@ internal sealed class FailOnceHandler : IDeviceMessageHandler
 
     public ValueTask HandleAsync(DeviceMessage message, CancellationToken cancellationToken)
     {
-        var payload = System.Text.Encoding.UTF8.GetString(message.Payload.Span);
+        var payload = Encoding.UTF8.GetString(message.Payload.Span);
         return payload.StartsWith(Marker, StringComparison.Ordinal) && _seen.AddOrUpdate(payload, 1, (_, count) => count + 1) == 1
             ? throw new InvalidOperationException("storage unavailable")
             : ValueTask.CompletedTask;
     }
+}
+
+/// <summary>
+/// Holds a message marked with <see cref="Marker"/> until the test releases it: a store that stalls while the broker
+/// goes away. Once released, that payload passes at once (its redelivery included).
+/// </summary>
+internal sealed class HoldingHandler : IDeviceMessageHandler
+{
+    public const string Marker = "hold:";
+    private readonly ConcurrentDictionary<string, Hold> _holds = new(StringComparer.Ordinal);
+
+    public bool Accepts(DeviceTopicKind kind) => true;
+
+    /// <summary>Completes when the service is handling <paramref name="payload"/> (and waiting for <see cref="Release"/>).</summary>
+    public Task EnteredAsync(string payload) => For(payload).Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    public void Release(string payload) => For(payload).Released.TrySetResult();
+
+    public async ValueTask HandleAsync(DeviceMessage message, CancellationToken cancellationToken)
+    {
+        var payload = Encoding.UTF8.GetString(message.Payload.Span);
+        if (payload.StartsWith(Marker, StringComparison.Ordinal))
+        {
+            var hold = For(payload);
+            hold.Entered.TrySetResult();
+            await hold.Released.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private Hold For(string payload) => _holds.GetOrAdd(payload, _ => new Hold(
+        new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+
+    private sealed record Hold(TaskCompletionSource Entered, TaskCompletionSource Released);
 }
