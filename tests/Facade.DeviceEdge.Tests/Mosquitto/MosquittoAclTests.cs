@@ -84,6 +84,53 @@ public sealed class MosquittoAclTests(MosquittoFixture fixture) : IClassFixture<
         Assert.DoesNotContain(fixture.Events.Messages(other.Id), m => m.Kind == DeviceTopicKind.Status);
     }
 
+    [Fact]
+    public async Task ServiceTopics_AreGrantedToTheEdgesAccountAlone()
+    {
+        var (device, _) = await TwoDevicesAsync();
+
+        var sections = AclSections(await File.ReadAllLinesAsync(Path.Combine(fixture.Broker.Directory, "acl"), TestContext.Current.CancellationToken));
+
+        Assert.Empty(sections[""]); // No rule for every client (mosquitto applies rules before the first 'user' line to all).
+        Assert.Equal(
+        [
+            "topic read devices/+/telemetry", "topic read devices/+/status", "topic read devices/+/commands/+/ack", "topic read devices/+/shadow/reported",
+            "topic write devices/+/commands/+", "topic write devices/+/shadow/desired",
+        ], sections[MosquittoFixture.ServiceUser]);
+        Assert.Equal(
+        [
+            $"topic write devices/{device.Id}/telemetry", $"topic write devices/{device.Id}/status", $"topic write devices/{device.Id}/commands/+/ack",
+            $"topic write devices/{device.Id}/shadow/reported", $"topic read devices/{device.Id}/commands/+", $"topic read devices/{device.Id}/shadow/desired",
+        ], sections[device.Id]);
+        Assert.All(sections.Where(s => s.Key is not ("" or MosquittoFixture.ServiceUser)),
+            section => Assert.All(section.Value, rule => Assert.Contains($" devices/{section.Key}/", rule, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ADeviceWithTheEdgesClientId_TakesNeitherItsSessionNorItsMessages()
+    {
+        var (device, other) = await TwoDevicesAsync();
+        var channel = fixture.Host.Services.GetRequiredService<IDeviceChannel>();
+
+        // use_username_as_clientid: the client id a device sends is replaced by its user name, so the edge keeps its session.
+        var (impostor, result) = await fixture.ConnectAsync(device.Id, device.Secret, clientId: MosquittoFixture.ServiceUser);
+        using (impostor)
+        {
+            Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+            await impostor.SubscribeAsync(DeviceTopics.AllCommands(device.Id), TestContext.Current.CancellationToken);
+            await impostor.SubscribeAsync("devices/+/telemetry", TestContext.Current.CancellationToken);
+            using var neighbour = await fixture.ConnectAsync(other);
+            await neighbour.PublishAsync(DeviceTopics.Telemetry(other.Id), "for-the-edge-only", cancellationToken: TestContext.Current.CancellationToken);
+            await fixture.Events.MessageAsync(m => m.DeviceId == other.Id && Encoding.UTF8.GetString(m.Payload.Span) == "for-the-edge-only");
+            await channel.PublishAsync(DeviceTopics.Command(device.Id, "marker"), "marker"u8.ToArray(), 1, retain: false, TestContext.Current.CancellationToken);
+
+            var first = await impostor.ReceiveAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(DeviceTopics.Command(device.Id, "marker"), first.Topic);
+        }
+
+        Assert.DoesNotContain(fixture.Host.Logs.Entries, e => e.Message.StartsWith("Lost the connection to the MQTT broker", StringComparison.Ordinal));
+    }
+
     private async Task WaitForBrokerLogAsync(string line)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -95,6 +142,27 @@ public sealed class MosquittoAclTests(MosquittoFixture fixture) : IClassFixture<
     }
 
     private async Task<(Provisioned Device, Provisioned Other)> TwoDevicesAsync() => (await fixture.ProvisionAsync(), await fixture.ProvisionAsync());
+
+    /// <summary>The ACL file's rules by the <c>user</c> line they follow ("" before the first one).</summary>
+    private static Dictionary<string, List<string>> AclSections(IEnumerable<string> lines)
+    {
+        var sections = new Dictionary<string, List<string>>(StringComparer.Ordinal) { [""] = [] };
+        var current = sections[""];
+        foreach (var line in lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            if (line.StartsWith("user ", StringComparison.Ordinal))
+            {
+                current = [];
+                Assert.True(sections.TryAdd(line["user ".Length..], current), $"Two sections for {line}.");
+            }
+            else
+            {
+                current.Add(line);
+            }
+        }
+
+        return sections;
+    }
 
     private static string Expand(string topic, string self, string other) =>
         topic.Replace("{self}", self, StringComparison.Ordinal).Replace("{other}", other, StringComparison.Ordinal);
