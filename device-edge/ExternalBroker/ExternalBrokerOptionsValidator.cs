@@ -15,7 +15,7 @@ internal sealed class ExternalBrokerOptionsValidator(IOptions<MqttOptions> mqtt)
 
     public ValidateOptionsResult Validate(string? name, ExternalBrokerOptions options)
     {
-        if (mqtt.Value.Mode != BrokerMode.External)
+        if (mqtt.ValidatedModeOrNull() != BrokerMode.External)
         {
             return ValidateOptionsResult.Success;
         }
