@@ -16,6 +16,12 @@ public sealed class DeviceEdgeFixture : IAsyncLifetime
 {
     public const string ReadWrite = "devices:read devices:write";
 
+    /// <summary>
+    /// The issuer, given explicitly to the admin commands: their content root is the test's working folder, which holds
+    /// whichever service's appsettings.Development.json was copied there last.
+    /// </summary>
+    public const string IssuerArgument = "--DeviceEdge:Issuer=http://127.0.0.1:5000/";
+
     public TestIssuer Issuer { get; private set; } = null!;
 
     public DeviceEdgeHost Host { get; private set; } = null!;

@@ -19,7 +19,7 @@ public sealed class AdminCommandsTests(DeviceEdgeFixture fixture) : IClassFixtur
 
         var exit = await AdminCommands.RunAsync(
             ["devices", "provision", "sim-1", "--owner", owner, "--name", "Simulated boiler", "--type", "thermometer", "--tag", "sim", "--tag", "site:lab",
-                "--environment=Development", $"--DeviceEdge:DataDirectory={data}"],
+                "--environment=Development", DeviceEdgeFixture.IssuerArgument, $"--DeviceEdge:DataDirectory={data}"],
             new StringReader(""), output);
 
         Assert.Equal(0, exit);
@@ -41,7 +41,7 @@ public sealed class AdminCommandsTests(DeviceEdgeFixture fixture) : IClassFixtur
         var data = Directory.CreateTempSubdirectory("facade-devices-").FullName;
         var owner = DeviceEdgeFixture.NewUser();
         string[] args = ["devices", "provision", "sim-2", "--owner", owner, "--name", "Sim", "--type", "meter", "--secret-stdin",
-            "--environment=Development", $"--DeviceEdge:DataDirectory={data}"];
+            "--environment=Development", DeviceEdgeFixture.IssuerArgument, $"--DeviceEdge:DataDirectory={data}"];
         var chosen = "fdev_" + new string('k', 43);
 
         Assert.Equal(0, await AdminCommands.RunAsync(args, new StringReader("fdev_" + new string('j', 43) + "\n"), new StringWriter()));
@@ -64,7 +64,7 @@ public sealed class AdminCommandsTests(DeviceEdgeFixture fixture) : IClassFixtur
         var data = Directory.CreateTempSubdirectory("facade-devices-").FullName;
         var output = new StringWriter();
         string[] args = ["devices", "provision", id, "--owner", owner, "--name", "Sim", "--type", "meter", .. (stdin.Length > 0 ? new[] { "--secret-stdin" } : []),
-            "--environment=Development", $"--DeviceEdge:DataDirectory={data}"];
+            "--environment=Development", DeviceEdgeFixture.IssuerArgument, $"--DeviceEdge:DataDirectory={data}"];
 
         var exit = await AdminCommands.RunAsync(args, new StringReader(stdin), output);
 
@@ -79,7 +79,7 @@ public sealed class AdminCommandsTests(DeviceEdgeFixture fixture) : IClassFixtur
     {
         var data = Directory.CreateTempSubdirectory("facade-devices-").FullName;
         string[] Args(string owner) => ["devices", "provision", "sim-4", "--owner", owner, "--name", "Sim", "--type", "meter",
-            "--environment=Development", $"--DeviceEdge:DataDirectory={data}"];
+            "--environment=Development", DeviceEdgeFixture.IssuerArgument, $"--DeviceEdge:DataDirectory={data}"];
         Assert.Equal(0, await AdminCommands.RunAsync(Args("alice"), new StringReader(""), new StringWriter()));
         var output = new StringWriter();
 
