@@ -3,7 +3,7 @@
 #   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + device edge (5020, MQTT 1883) + legacy API mock (5030)
 #                       on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
-#                       MCP TypeScript SDK client for the end-to-end tests)
+#                       MCP TypeScript SDK client for the end-to-end tests, mosquitto for the device edge's External mode)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
 set -euo pipefail
@@ -57,6 +57,17 @@ ensure_node() {
   fi
   log "installing the TypeScript SDK test client (npm ci, node $(node --version))"
   npm ci --prefix tests/clients/ts --no-audit --no-fund --loglevel=error >/dev/null
+}
+
+# The device edge's External broker tests start mosquitto themselves (a temporary folder, a free loopback port); they
+# fail, never skip, without it. Debian also starts the package's own service on 1883, the embedded broker's port in
+# ./run.sh: when this script installs the package it stops and disables that service.
+ensure_mosquitto() {
+  [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_passwd ] && return 0
+  ensure_packages /usr/sbin/mosquitto mosquitto /usr/bin/mosquitto_passwd mosquitto
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet mosquitto 2>/dev/null; then
+    as_root systemctl disable --now mosquitto >/dev/null 2>&1 || log "could not stop the mosquitto service; it may hold port 1883"
+  fi
 }
 
 build() {
@@ -127,6 +138,7 @@ ensure_inotify_instances() {
 
 run_tests() {
   ensure_packages curl curl chromium chromium
+  ensure_mosquitto
   ensure_dotnet
   ensure_node
   ensure_inotify_instances

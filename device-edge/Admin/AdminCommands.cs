@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Facade.DeviceEdge.Data;
+using Facade.DeviceEdge.Mosquitto;
 using Facade.DeviceEdge.Registry;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,7 +56,15 @@ public static class AdminCommands
             return deleted == 0 ? 2 : 0;
         }));
 
-        var root = new RootCommand("Facade device edge administration") { new Command("devices", "Manage devices.") { provision, list, delete } };
+        var mosquittoSync = new Command("mosquitto-sync",
+            "Write mosquitto's password and ACL files from the registry now and signal mosquitto to reload them (External mode with DeviceEdge:Mqtt:Mosquitto:AccountsDirectory).");
+        mosquittoSync.SetAction((result, ct) => WithDatabaseAsync(args, async _ =>
+        {
+            await output.WriteLineAsync("Checked mosquitto's password and ACL files against the registry.");
+            return 0;
+        }));
+
+        var root = new RootCommand("Facade device edge administration") { new Command("devices", "Manage devices.") { provision, list, delete, mosquittoSync } };
         return root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()).InvokeAsync();
     }
 
@@ -117,17 +126,34 @@ public static class AdminCommands
     private static bool IsHostArgument(string arg) =>
         arg.StartsWith("--environment", StringComparison.Ordinal) || arg.StartsWith("--DeviceEdge:", StringComparison.Ordinal);
 
-    /// <summary>Builds just enough of the service (configuration, database) to manage devices, migrating first.</summary>
+    /// <summary>
+    /// Builds just enough of the service (configuration, database, mosquitto's accounts) to manage devices, migrating
+    /// first. In External mode mosquitto's files are brought in line with the registry afterwards (a service running
+    /// meanwhile would only do so at its next resync).
+    /// </summary>
     private static async Task<int> WithDatabaseAsync(string[] args, Func<DeviceEdgeDbContext, Task<int>> action)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(IsHostArgument).ToArray() });
         builder.Logging.ClearProviders();
         builder.AddDeviceEdgeHosting();
         builder.AddDeviceEdgeData();
+        builder.AddMosquittoAccounts();
         await using var app = builder.Build();
         var contexts = app.Services.GetRequiredService<IDbContextFactory<DeviceEdgeDbContext>>();
         await DatabaseInitializer.MigrateAsync(contexts, CancellationToken.None);
-        await using var db = await contexts.CreateDbContextAsync();
-        return await action(db);
+        int status;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            status = await action(db);
+        }
+
+        var accounts = app.Services.GetRequiredService<MosquittoAccounts>();
+        if (accounts.Enabled && !await accounts.SyncAsync(CancellationToken.None))
+        {
+            await Console.Error.WriteLineAsync($"Could not write mosquitto's files to {accounts.AccountsDirectory}.");
+            return status == 0 ? 1 : status;
+        }
+
+        return status;
     }
 }

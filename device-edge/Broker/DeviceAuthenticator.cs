@@ -7,10 +7,10 @@ using MQTTnet.Server;
 namespace Facade.DeviceEdge.Broker;
 
 /// <summary>
-/// Accepts a connection only from a registered device: user name = device id, password = its secret (hash compared
-/// in fixed time), client id = the device id (one session per device, so its status is unambiguous). Every refusal is
-/// logged with the reason and the remote address, never the password. Alert subscriber accounts (user names no
-/// device id can be) are checked by <see cref="AlertSubscribers"/>.
+/// Accepts a connection only from a registered device: user name = device id, password = its secret (checked against
+/// its stored hash in fixed time), client id = the device id (one session per device, so its status is unambiguous).
+/// Every refusal is logged with the reason and the remote address, never the password. Alert subscriber
+/// accounts (user names no device id can be) are checked by <see cref="AlertSubscribers"/>.
 /// </summary>
 internal sealed partial class DeviceAuthenticator(
     IDbContextFactory<DeviceEdgeDbContext> contexts,
@@ -48,7 +48,7 @@ internal sealed partial class DeviceAuthenticator(
         }
 
         var generation = sessions.Generation(deviceId);
-        byte[]? hash;
+        string? hash;
         await using (var db = await contexts.CreateDbContextAsync(connection.CancellationToken))
         {
             hash = await db.Devices.AsNoTracking().Where(d => d.Id == deviceId).Select(d => d.SecretHash).FirstOrDefaultAsync(connection.CancellationToken);

@@ -45,6 +45,21 @@ internal static class DeviceTopics
     /// <summary>All commands of a device: the subscription a device makes to receive them.</summary>
     public static string AllCommands(string deviceId) => $"devices/{deviceId}/commands/+";
 
+    /// <summary>
+    /// Refuses what the service must not publish: anything but a device's command or desired-shadow topic (the
+    /// service's own messages skip the device ACL), or a QoS other than 0, 1 or 2.
+    /// </summary>
+    public static void ThrowIfNotToDevice(string topic, int qos)
+    {
+        if (!TryParse(topic, out var parsed) || parsed.Kind is not (DeviceTopicKind.Command or DeviceTopicKind.ShadowDesired))
+        {
+            throw new ArgumentException("Only a device's command or desired-shadow topic can be published to.", nameof(topic));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(qos);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
+    }
+
     /// <summary>Command ids are topic levels too: <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
     public static bool IsCommandId(ReadOnlySpan<char> value) =>
         value.Length is > 0 and <= MaxCommandIdLength && !value.ContainsAnyExcept(CommandIdChars);

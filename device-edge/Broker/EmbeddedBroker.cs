@@ -11,7 +11,8 @@ namespace Facade.DeviceEdge.Broker;
 /// The MQTT broker inside the service (MQTTnet.Server with its own TCP listener), so <c>./run.sh</c> needs nothing
 /// else. MQTTnet's listener rather than a Kestrel endpoint: the REST endpoints stay Kestrel's alone (URLs, launch
 /// profiles and test hosts configure them as for every other service), the broker's port is read back after start
-/// from its own options, and an external broker later replaces this class without touching HTTP hosting.
+/// from its own options, and an external broker (<see cref="ExternalBroker.ExternalBrokerClient"/>) replaces this class
+/// without touching HTTP hosting.
 /// </summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
@@ -19,13 +20,15 @@ internal sealed partial class EmbeddedBroker(
     DeviceSessions sessions,
     MqttListener listener,
     ILoggerFactory loggers,
-    ILogger<EmbeddedBroker> logger) : IHostedService, IDeviceChannel, IAlertChannel, IAsyncDisposable
+    ILogger<EmbeddedBroker> logger) : IDeviceBroker, IAsyncDisposable
 {
     private readonly Lock _lifecycle = new();
     private MqttServer? _server;
     private Task? _stopped;
 
-    public bool IsRunning => _server is { IsStarted: true };
+    public bool IsReady => _server is { IsStarted: true };
+
+    public string NotReadyReason => "The MQTT broker is not running.";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -76,13 +79,7 @@ internal sealed partial class EmbeddedBroker(
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken)
     {
         // The broker's own messages skip the ACL, so only what a device may receive can be sent.
-        if (!DeviceTopics.TryParse(topic, out var parsed) || parsed.Kind is not (DeviceTopicKind.Command or DeviceTopicKind.ShadowDesired))
-        {
-            throw new ArgumentException("Only a device's command or desired-shadow topic can be published to.", nameof(topic));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(qos);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
+        DeviceTopics.ThrowIfNotToDevice(topic, qos);
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload.ToArray())

@@ -2,10 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Facade.DeviceEdge.Broker;
 
-/// <summary>The <c>DeviceEdge:Mqtt</c> section: the embedded broker's listener and limits.</summary>
+/// <summary>The <c>DeviceEdge:Mqtt</c> section: which broker, the embedded broker's listener, and limits.</summary>
 public sealed class MqttOptions
 {
     public const string SectionName = "DeviceEdge:Mqtt";
+
+    public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
 
     /// <summary>IP address to listen on (<c>0.0.0.0</c> or <c>::</c> for every interface); loopback by default.</summary>
     [Required]
@@ -22,7 +24,10 @@ public sealed class MqttOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Largest payload a device may publish; larger publishes are refused (QuotaExceeded) and logged.</summary>
+    /// <summary>
+    /// Largest payload a device may publish; larger publishes are refused (QuotaExceeded) and logged. An external broker
+    /// has accepted them already: the service drops them, logged (set mosquitto's <c>max_packet_size</c> to refuse them).
+    /// </summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 

@@ -41,3 +41,22 @@ internal sealed partial class MqttOptionsValidator : IValidateOptions<MqttOption
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex UserNamePattern();
 }
+
+internal static class MqttOptionsExtensions
+{
+    /// <summary>
+    /// The broker mode, for the validators of sections that only apply in one mode; null while <c>DeviceEdge:Mqtt</c>
+    /// is itself invalid (its own validator reports that, once, instead of every dependent section repeating it).
+    /// </summary>
+    public static BrokerMode? ValidatedModeOrNull(this IOptions<MqttOptions> mqtt)
+    {
+        try
+        {
+            return mqtt.Value.Mode;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -17,7 +18,8 @@ internal static class DataExtensions
         builder.Services.AddPooledDbContextFactory<DeviceEdgeDbContext>((services, db) =>
         {
             var options = services.GetRequiredService<IOptions<DeviceEdgeOptions>>().Value;
-            db.UseSqlite(DataPaths.ConnectionString(options, services.GetRequiredService<IHostEnvironment>()));
+            db.UseSqlite(DataPaths.ConnectionString(options, services.GetRequiredService<IHostEnvironment>()))
+                .AddInterceptors(services.GetServices<IInterceptor>()); // Features that follow saves (e.g. mosquitto's accounts).
         });
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<DeviceEdgeDbContext>>().CreateDbContext());
         builder.Services.AddHostedService<DatabaseInitializer>();

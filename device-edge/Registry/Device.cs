@@ -15,8 +15,8 @@ internal sealed class Device
     /// <summary>The owner's user id: the <c>sub</c> of their access tokens.</summary>
     public required string OwnerId { get; set; }
 
-    /// <summary>SHA-256 of the secret (see <see cref="DeviceSecret"/>).</summary>
-    public required byte[] SecretHash { get; set; }
+    /// <summary>The secret's hash in mosquitto's password-file format (see <see cref="DeviceSecret"/>).</summary>
+    public required string SecretHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -34,7 +34,7 @@ internal sealed class Device
         entity.Property(d => d.Tags).HasColumnName("tags");
         entity.Property(d => d.FirmwareVersion).HasColumnName("firmware_version").HasMaxLength(DeviceRules.MaxFirmwareLength);
         entity.Property(d => d.OwnerId).HasColumnName("owner_id").HasMaxLength(DeviceRules.MaxUserIdLength);
-        entity.Property(d => d.SecretHash).HasColumnName("secret_hash").HasMaxLength(32);
+        entity.Property(d => d.SecretHash).HasColumnName("secret_hash").HasMaxLength(DeviceSecret.MaxHashLength);
         entity.Property(d => d.CreatedAt).HasColumnName("created");
         entity.Property(d => d.UpdatedAt).HasColumnName("updated");
         entity.Property(d => d.SecretIssuedAt).HasColumnName("secret_issued");

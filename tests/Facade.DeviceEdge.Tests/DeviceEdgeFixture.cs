@@ -62,9 +62,13 @@ public sealed class DeviceEdgeFixture : IAsyncLifetime
         (host ?? Host).CreateHttpClient(Issuer.Token(userId, scope));
 
     /// <summary>Provisions a device for <paramref name="owner"/> over REST; returns its id, secret and the whole answer.</summary>
-    public async Task<Provisioned> ProvisionAsync(string owner, string? id = null, DeviceEdgeHost? host = null)
+    public Task<Provisioned> ProvisionAsync(string owner, string? id = null, DeviceEdgeHost? host = null) =>
+        ProvisionAsync(Issuer, host ?? Host, owner, id);
+
+    /// <summary>Provisions a device on any device edge trusting <paramref name="issuer"/> (fixtures of their own use it).</summary>
+    internal static async Task<Provisioned> ProvisionAsync(TestIssuer issuer, DeviceEdgeHost host, string owner, string? id = null)
     {
-        using var client = Client(owner, host: host);
+        using var client = host.CreateHttpClient(issuer.Token(owner, ReadWrite));
         var body = id is null
             ? """{"name":"Test device","type":"sensor","tags":["test"]}"""
             : $$"""{"id":"{{id}}","name":"Test device","type":"sensor","tags":["test"]}""";

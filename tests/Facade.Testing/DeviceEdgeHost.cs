@@ -36,7 +36,7 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
     /// <summary>The REST base URL with a trailing slash.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>The embedded broker's port on 127.0.0.1.</summary>
+    /// <summary>The embedded broker's port on 127.0.0.1 (0 in External mode: devices use the external broker).</summary>
     public int MqttPort { get; private set; }
 
     public CapturedLogs Logs { get; } = new();
@@ -95,7 +95,7 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
 
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.BaseUrl = new Uri(address.TrimEnd('/') + "/");
-        host.MqttPort = host.Services.GetRequiredService<MqttListener>().LocalEndPoint!.Port;
+        host.MqttPort = host.Services.GetRequiredService<MqttListener>().LocalEndPoint?.Port ?? 0;
         return host;
     }
 

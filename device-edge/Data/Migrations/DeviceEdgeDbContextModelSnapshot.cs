@@ -343,10 +343,10 @@ namespace Facade.DeviceEdge.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
-                    b.Property<byte[]>("SecretHash")
+                    b.Property<string>("SecretHash")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("BLOB")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
                         .HasColumnName("secret_hash");
 
                     b.Property<long>("SecretIssuedAt")

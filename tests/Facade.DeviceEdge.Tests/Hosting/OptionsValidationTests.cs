@@ -47,6 +47,47 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
         app.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
+    [Theory]
+    [InlineData("DeviceEdge:Mqtt:External:Host", "", "DeviceEdge:Mqtt:External:Host is required")]
+    [InlineData("DeviceEdge:Mqtt:External:UserName", "", "DeviceEdge:Mqtt:External:UserName is required")]
+    [InlineData("DeviceEdge:Mqtt:External:UserName", "sensor-1", "not look like a device id")]
+    [InlineData("DeviceEdge:Mqtt:External:UserName", "edge#1", "DeviceEdge:Mqtt:External:UserName 'edge#1'")]
+    [InlineData("DeviceEdge:Mqtt:External:Password", "", "DeviceEdge:Mqtt:External:Password is required")]
+    [InlineData("DeviceEdge:Mqtt:External:CaCertificateFile", "/etc/ssl/ca.pem", "DeviceEdge:Mqtt:External:UseTls is false")]
+    [InlineData("DeviceEdge:Mqtt:External:ReconnectMaxDelay", "00:00:00.100", "DeviceEdge:Mqtt:External:ReconnectMinDelay")]
+    [InlineData("DeviceEdge:Mqtt:External:SessionExpiry", "00:00:10", "SessionExpiry")]
+    [InlineData("DeviceEdge:Mqtt:Mosquitto:AccountsDirectory", "", "DeviceEdge:Mqtt:Mosquitto:PidFile is set but DeviceEdge:Mqtt:Mosquitto:AccountsDirectory is not")]
+    public void ExternalMode_BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
+    {
+        var settings = ValidExternal();
+        settings[key] = value;
+        using var app = Compose("Production", [.. settings.Select(s => $"--{s.Key}={s.Value}")]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("svc-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExternalMode_ValidSettings_PassTheStartValidation()
+    {
+        using var app = Compose("Production", [.. ValidExternal().Select(s => $"--{s.Key}={s.Value}")]);
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    private static Dictionary<string, string> ValidExternal() => new()
+    {
+        ["DeviceEdge:Issuer"] = "https://facade.example/",
+        ["DeviceEdge:Mqtt:Mode"] = "External",
+        ["DeviceEdge:Mqtt:External:Host"] = "mqtt.internal",
+        ["DeviceEdge:Mqtt:External:UserName"] = "facade.device-edge",
+        ["DeviceEdge:Mqtt:External:Password"] = "svc-secret",
+        ["DeviceEdge:Mqtt:Mosquitto:AccountsDirectory"] = "/etc/mosquitto/facade",
+        ["DeviceEdge:Mqtt:Mosquitto:PidFile"] = "/run/mosquitto/mosquitto.pid",
+    };
+
     /// <summary>The service composed as device-edge/Program.cs does it, built but not started.</summary>
     private static WebApplication Compose(string environment, params string[] args)
     {

@@ -47,7 +47,7 @@ namespace Facade.DeviceEdge.Data.Migrations
                     tags = table.Column<string>(type: "TEXT", nullable: false),
                     firmware_version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     owner_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    secret_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    secret_hash = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
                     created = table.Column<long>(type: "INTEGER", nullable: false),
                     updated = table.Column<long>(type: "INTEGER", nullable: false),
                     secret_issued = table.Column<long>(type: "INTEGER", nullable: false)

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Facade.DeviceEdge.Data.Migrations
 {
     [DbContext(typeof(DeviceEdgeDbContext))]
-    [Migration("20261202103332_Initial")]
+    [Migration("20261202113432_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -346,10 +346,10 @@ namespace Facade.DeviceEdge.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
-                    b.Property<byte[]>("SecretHash")
+                    b.Property<string>("SecretHash")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("BLOB")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
                         .HasColumnName("secret_hash");
 
                     b.Property<long>("SecretIssuedAt")

@@ -1,0 +1,29 @@
+using Facade.DeviceEdge.Broker;
+
+namespace Facade.DeviceEdge.ExternalBroker;
+
+/// <summary>
+/// What the service itself does on an external broker, as topic filters over every device: it consumes what devices
+/// publish (the mirror of <see cref="TopicAcl.CheckPublish"/>) and publishes what devices receive. Its subscriptions and
+/// its account's ACL in mosquitto are both built from these lists.
+/// </summary>
+internal static class ServiceTopics
+{
+    private const string AnyDevice = "+";
+    private const string AnyCommand = "+";
+
+    public static readonly string[] Consumed =
+    [
+        DeviceTopics.Telemetry(AnyDevice),
+        DeviceTopics.Status(AnyDevice),
+        DeviceTopics.CommandAck(AnyDevice, AnyCommand),
+        DeviceTopics.ShadowReported(AnyDevice),
+    ];
+
+    public static readonly string[] Published =
+    [
+        DeviceTopics.Command(AnyDevice, AnyCommand),
+        DeviceTopics.ShadowDesired(AnyDevice),
+        AlertTopics.Prefix + "#", // alert notifications (rules with an mqtt channel)
+    ];
+}
