@@ -15,15 +15,14 @@ builder.Configuration.AddCommandLine(args, SimulatorOptions.Switches);
 builder.AddServiceDefaults();
 builder.AddDeviceSimulator();
 
-var app = builder.Build();
-
-app.UseJsonExceptionHandler();
-app.UseJsonStatusCodePages();
-app.MapDefaultEndpoints();
-app.MapSimulatorControl();
-
 try
 {
+    // Inside the try: building the listener reads the options, so a bad setting can already stop the start here.
+    var app = builder.Build();
+    app.UseJsonExceptionHandler();
+    app.UseJsonStatusCodePages();
+    app.MapDefaultEndpoints();
+    app.MapSimulatorControl();
     await app.RunAsync();
     return 0;
 }

@@ -1,9 +1,15 @@
+extern alias simulator;
+
 using Facade.DeviceEdge.Broker;
 using Facade.Testing;
+using simulator::Facade.Mocks.DeviceSimulator.Fleet;
 
 namespace Facade.DeviceSimulator.Tests.Devices;
 
-/// <summary>When the broker goes away (the device edge restarts), the devices reconnect by themselves once it is back.</summary>
+/// <summary>
+/// When the broker goes away (the device edge restarts), the devices reconnect by themselves once it is back; a device
+/// the broker refuses says why and keeps trying with backoff.
+/// </summary>
 public sealed class ReconnectTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture>
 {
     [Fact]
@@ -32,5 +38,26 @@ public sealed class ReconnectTests(SimulatorFixture fixture) : IClassFixture<Sim
         }
 
         Assert.Contains(simulator.Logs.Entries, e => e.Message.Contains($"{fleet[0].Id} lost its connection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Device_WithAWrongSecret_IsRefused_SaysWhy_AndKeepsTrying()
+    {
+        var fleet = await fixture.ProvisionAsync(["environment-sensor"]);
+        var wrong = fleet[0] with { Secret = "fdev_" + new string('x', 43) };
+        await CredentialsFile.WriteAsync(fleet.CredentialsFile, [wrong], TestContext.Current.CancellationToken);
+        var refused = $"{wrong.Id} was refused by the broker (BadUserNameOrPassword); is it provisioned with this secret?";
+
+        await using var simulator = SimulatorHost.Start(fixture.Edge.MqttPort, fleet.CredentialsFile);
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (simulator.Logs.Entries.Count(e => e.Message.StartsWith(refused, StringComparison.Ordinal)) < 2)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the refusal was not logged twice:\n" + simulator.Logs.Text);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(fixture.Recorder.Messages(wrong.Id, DeviceTopicKind.Status));
+        Assert.DoesNotContain(wrong.Secret, simulator.Logs.Text, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,7 @@
 extern alias simulator;
 
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Facade.Testing;
 using simulator::Facade.Mocks.DeviceSimulator.Fleet;
 
@@ -36,6 +38,44 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task BadSetting_EndsTheProcessWithExitCode1_AndOneLineNamingIt()
+    {
+        var credentials = await WriteAsync([new DeviceCredentials("sim-a", "power-meter", "A", "fdev_" + new string('a', 43))]);
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(credentials)!,
+        };
+        foreach (var argument in new[] { typeof(simulator::Program).Assembly.Location, "--credentials", credentials, "--control-port", "0", "--failure-rate", "1.5" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            await output;
+
+            Assert.Equal(1, process.ExitCode);
+            Assert.StartsWith("device-simulator failed to start: ", error, StringComparison.Ordinal);
+            Assert.Contains("'FailureRate'", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public void CredentialsFile_WithAnUnknownType_IsRefused_ListingTheKnownOnes()
     {
         var error = Assert.Throws<InvalidDataException>(() => CredentialsFile.Parse(
@@ -51,6 +91,18 @@ public sealed class StartupTests
             TestContext.Current.CancellationToken);
 
         Assert.Equal([new DeviceCredentials("sim-a", "power-meter", "A", "s3cret")], devices);
+    }
+
+    /// <summary>The dotnet host that runs these tests (the test process itself is an apphost, not dotnet).</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { } hostPath && File.Exists(hostPath))
+        {
+            return hostPath;
+        }
+
+        var candidate = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
+        return File.Exists(candidate) ? candidate : "dotnet";
     }
 
     private static async Task<string> WriteAsync(IReadOnlyList<DeviceCredentials> devices)
