@@ -16,7 +16,9 @@ internal sealed partial class SimulatedFleet(
     ILoggerFactory loggers,
     ILogger<SimulatedFleet> logger) : IHostedService
 {
+    private readonly Lock _lifecycle = new();
     private IReadOnlyList<SimulatedDevice> _devices = [];
+    private Task? _stopped;
 
     public IReadOnlyList<SimulatedDevice> Devices => _devices;
 
@@ -41,7 +43,17 @@ internal sealed partial class SimulatedFleet(
         LogStarted(logger, _devices.Count, settings.BrokerHost, settings.BrokerPort);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAll(_devices.Select(d => d.StopAsync()));
+    /// <summary>
+    /// Stops once, however often it is called: the host stops its services both when asked to and when its run loop
+    /// ends, sometimes at the same time.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_lifecycle)
+        {
+            return _stopped ??= Task.WhenAll(_devices.Select(d => d.StopAsync()));
+        }
+    }
 
     /// <summary>The same for an id in every run (string.GetHashCode is not), so a seed gives the same values again.</summary>
     private static int StableHash(string id)
