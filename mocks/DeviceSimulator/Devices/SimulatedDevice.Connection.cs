@@ -52,18 +52,10 @@ internal sealed partial class SimulatedDevice
             }
 
             backoff = _options.ReconnectDelay;
-            lock (_lock)
-            {
-                _connected = client;
-            }
-
             LogConnected(_logger, Id);
             _reportNow.Set();
             await StayConnectedAsync(lost.Task, stopping);
-            lock (_lock)
-            {
-                _connected = null;
-            }
+            Disconnected();
 
             if (lost.Task.IsCompleted)
             {
@@ -118,6 +110,13 @@ internal sealed partial class SimulatedDevice
                 return false;
             }
 
+            // Connected from here on: what arrives while subscribing (the retained desired state) is answered on this
+            // connection, not dropped because the device does not count itself connected yet.
+            lock (_lock)
+            {
+                _connected = client;
+            }
+
             var subscriptions = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(DeviceTopics.AllCommands(Id), MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithTopicFilter(DeviceTopics.ShadowDesired(Id), MqttQualityOfServiceLevel.AtLeastOnce)
@@ -133,11 +132,21 @@ internal sealed partial class SimulatedDevice
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {
             LogUnreachable(_logger, Id, _options.BrokerHost, _options.BrokerPort, e.Message);
+            Disconnected();
             return false;
         }
         catch (OperationCanceledException)
         {
+            Disconnected();
             return false;
+        }
+    }
+
+    private void Disconnected()
+    {
+        lock (_lock)
+        {
+            _connected = null;
         }
     }
 
