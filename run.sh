@@ -82,16 +82,17 @@ cli() { (cd "$1" && dotnet "bin/Release/net10.0/$2.dll" "${@:3}"); }
 # provisioning a device the demo user already has just sets the same secret again, so every run finds the same devices.
 SIMULATOR_CREDENTIALS="$ROOT/data/simulator/credentials.json"
 provision_simulated_devices() {
-  local owner
+  local owner devices id type name secret out
   owner=$(cli proxy Facade.Proxy users show demo | sed -n 's/^id: //p') && [ -n "$owner" ] \
     || die "could not read the demo user's id (dotnet run --project proxy -- users show demo)"
   log "provisioning ${SIMULATED_DEVICES:-5} simulated devices for the demo user"
-  cli mocks/DeviceSimulator Facade.Mocks.DeviceSimulator init --devices "${SIMULATED_DEVICES:-5}" --credentials "$SIMULATOR_CREDENTIALS" |
-    while IFS=$'\t' read -r id type name secret; do
-      # Its output ends with the secret: shown only when provisioning fails, which it then does not hold.
-      out=$(printf '%s\n' "$secret" | cli device-edge Facade.DeviceEdge devices provision "$id" \
-        --owner "$owner" --name "$name" --type "$type" --tag simulator --secret-stdin) || die "simulated device $id: $out"
-    done
+  devices=$(cli mocks/DeviceSimulator Facade.Mocks.DeviceSimulator init --devices "${SIMULATED_DEVICES:-5}" --credentials "$SIMULATOR_CREDENTIALS") \
+    || die "the simulator's init failed for $SIMULATOR_CREDENTIALS (its reason is above)"
+  while IFS=$'\t' read -r id type name secret; do
+    # The output ends with the secret: shown only when provisioning fails, which it then does not hold.
+    out=$(printf '%s\n' "$secret" | cli device-edge Facade.DeviceEdge devices provision "$id" \
+      --owner "$owner" --name "$name" --type "$type" --tag simulator --secret-stdin) || die "simulated device $id: $out"
+  done <<<"$devices"
 }
 
 run_system() {
