@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Facade: one command to run the whole system, one to run every test.
 #   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + device edge (5020, MQTT 1883) + legacy API mock (5030)
+#                       + device simulator (control 5040; SIMULATED_DEVICES devices, default 5, owned by the demo user)
 #                       on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
 #                       MCP TypeScript SDK client for the end-to-end tests, mosquitto for the device edge's External mode)
@@ -83,11 +84,33 @@ wait_for() { # url name
   die "$2 did not come up at $1"
 }
 
+# A service's command line as built, from its project folder (its content root, as under dotnet run, which would
+# evaluate the project again on every call): cli <project folder> <assembly> arguments…
+cli() { (cd "$1" && dotnet "bin/Release/net10.0/$2.dll" "${@:3}"); }
+
+# The simulator's devices, registered for the demo user (the edge seeds it at start). `init` keeps the ids and secrets
+# data/simulator/credentials.json already has and prints each device (id, type, name, secret; tab-separated);
+# provisioning a device the demo user already has just sets the same secret again, so every run finds the same devices.
+SIMULATOR_CREDENTIALS="$ROOT/data/simulator/credentials.json"
+provision_simulated_devices() {
+  local owner devices id type name secret out
+  owner=$(cli proxy Facade.Proxy users show demo | sed -n 's/^id: //p') && [ -n "$owner" ] \
+    || die "could not read the demo user's id (dotnet run --project proxy -- users show demo)"
+  log "provisioning ${SIMULATED_DEVICES:-5} simulated devices for the demo user"
+  devices=$(cli mocks/DeviceSimulator Facade.Mocks.DeviceSimulator init --devices "${SIMULATED_DEVICES:-5}" --credentials "$SIMULATOR_CREDENTIALS") \
+    || die "the simulator's init failed for $SIMULATOR_CREDENTIALS (its reason is above)"
+  while IFS=$'\t' read -r id type name secret; do
+    # The output ends with the secret: shown only when provisioning fails, which it then does not hold.
+    out=$(printf '%s\n' "$secret" | cli device-edge Facade.DeviceEdge devices provision "$id" \
+      --owner "$owner" --name "$name" --type "$type" --tag simulator --secret-stdin) || die "simulated device $id: $out"
+  done <<<"$devices"
+}
+
 run_system() {
   ensure_packages curl curl
   ensure_dotnet
   build Release
-  local pids=()
+  pids=() # not local: the EXIT trap runs after the function's locals are gone, and must still stop every service
   trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
   export ASPNETCORE_ENVIRONMENT=Development
   dotnet run -c Release --no-build --project mocks/LegacyApi -- --port 5030 &
@@ -99,10 +122,14 @@ run_system() {
   wait_for http://127.0.0.1:5000/healthz "edge"
   dotnet run -c Release --no-build --project mcp-adapter --launch-profile mcp-adapter &
   pids+=($!)
+  provision_simulated_devices
   dotnet run -c Release --no-build --project device-edge --launch-profile device-edge &
   pids+=($!)
   wait_for http://127.0.0.1:5010/healthz "MCP adapter"
   wait_for http://127.0.0.1:5020/healthz "device edge"
+  dotnet run -c Release --no-build --project mocks/DeviceSimulator --launch-profile device-simulator -- --credentials "$SIMULATOR_CREDENTIALS" &
+  pids+=($!)
+  wait_for http://127.0.0.1:5040/healthz "device simulator"
   cat <<TXT
 
   Facade is running (Development mode, data in $ROOT/data)
@@ -118,6 +145,8 @@ run_system() {
     Device edge (behind the edge, loopback) http://127.0.0.1:5020
       MQTT broker for devices               127.0.0.1:1883   (user name = client id = device id, password = its secret)
     Legacy API mock (loopback)              http://127.0.0.1:5030
+    Device simulator (loopback control)     http://127.0.0.1:5040   (GET /devices, POST /devices/{id}/offline[?seconds=N], POST /devices/{id}/online)
+      simulated devices of the demo user    ${SIMULATED_DEVICES:-5} (ids and secrets in $SIMULATOR_CREDENTIALS)
     Demo user                               demo / demo-password
 
   Ctrl+C stops everything.

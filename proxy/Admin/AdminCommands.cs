@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Facade.Proxy.Account;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
@@ -36,10 +37,22 @@ public static class AdminCommands
         var unlockUser = new Command("unlock", "Let a locked user sign in again.") { userName };
         unlockUser.SetAction((result, ct) => WithUsersAsync(args, users => UnlockAsync(users, result.GetValue(userName)!, output)));
 
-        var list = new Command("list", "List local users.");
+        var format = new Option<OutputFormat>("--format") { Description = "text (default) or json (for scripts)." };
+
+        var show = new Command("show", "Show a user: id (the 'sub' of their tokens), username, display name, email, locked.") { userName, format };
+        show.SetAction((result, ct) => WithUsersAsync(args, users => ShowAsync(users, result.GetValue(userName)!, result.GetValue(format), output)));
+
+        var list = new Command("list", "List local users (text: username, display name, email, locked; json: as 'show', with ids).") { format };
         list.SetAction((result, ct) => WithUsersAsync(args, async users =>
         {
-            foreach (var user in await users.Users.OrderBy(u => u.UserName).ToListAsync(ct))
+            var all = await users.Users.OrderBy(u => u.UserName).ToListAsync(ct);
+            if (result.GetValue(format) == OutputFormat.Json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(all.Select(u => UserDetails.Of(u, DateTimeOffset.UtcNow)).ToArray(), AdminJsonContext.Default.UserDetailsArray));
+                return 0;
+            }
+
+            foreach (var user in all)
             {
                 var locked = user.LockoutEnd > DateTimeOffset.UtcNow ? "\tlocked" : "";
                 await output.WriteLineAsync($"{user.UserName}\t{user.DisplayName}\t{user.Email}{locked}");
@@ -48,7 +61,10 @@ public static class AdminCommands
             return 0;
         }));
 
-        var root = new RootCommand("Facade edge administration") { new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, list } };
+        var root = new RootCommand("Facade edge administration")
+        {
+            new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, show, list },
+        };
         return root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()).InvokeAsync();
     }
 
@@ -129,6 +145,19 @@ public static class AdminCommands
 
         var grants = await services.GetRequiredService<UserGrantRevocation>().RevokeAllAsync(user, cancellationToken);
         await output.WriteLineAsync($"User '{userName}' locked until unlocked; {Grants(grants)} revoked, every earlier sign-in ended.");
+        return 0;
+    }
+
+    private static async Task<int> ShowAsync(UserManager<FacadeUser> users, string userName, OutputFormat format, TextWriter output)
+    {
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            await output.WriteLineAsync($"No user '{userName}'.");
+            return 2;
+        }
+
+        var details = UserDetails.Of(user, DateTimeOffset.UtcNow);
+        await output.WriteLineAsync(format == OutputFormat.Json ? JsonSerializer.Serialize(details, AdminJsonContext.Default.UserDetails) : details.ToText());
         return 0;
     }
 

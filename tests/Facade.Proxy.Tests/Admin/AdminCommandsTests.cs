@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using Facade.Proxy.Admin;
 using Facade.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Facade.Proxy.Tests.Admin;
 
@@ -71,10 +73,64 @@ public sealed class AdminCommandsTests
         Assert.Equal(HttpStatusCode.OK, token.Status);
     }
 
+    [Fact]
+    public async Task UsersShow_AsJson_PrintsTheIdTheUsersTokensCarryAsSub()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        Assert.Equal(0, (await RunAsync(data, "add", "erin", "correct horse battery staple\n")).Exit);
+
+        var (exit, output) = await RunAsync(data, "show", "erin", extra: ["--format", "json"]);
+
+        Assert.Equal(0, exit);
+        var user = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("erin", user.GetProperty("userName").GetString());
+        Assert.False(user.GetProperty("locked").GetBoolean());
+        var id = user.GetProperty("id").GetString();
+        await using var host = FacadeHost.Start(dataDirectory: data);
+        using var oauth = new OAuthTestClient(host.BaseUrl) { UserName = "erin", Password = "correct horse battery staple" };
+        var (_, token) = await oauth.GetTokenAsync("openid", cancellationToken: ct);
+        Assert.Equal(id, new JsonWebToken(token.AccessToken).Subject);
+    }
+
+    [Fact]
+    public async Task UsersShow_AsText_PrintsOneDetailALine()
+    {
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        Assert.Equal(0, (await RunAsync(data, "add", "frank", "correct horse battery staple\n")).Exit);
+        var id = JsonDocument.Parse((await RunAsync(data, "show", "frank", extra: ["--format", "json"])).Output).RootElement.GetProperty("id").GetString();
+
+        var (exit, output) = await RunAsync(data, "show", "frank");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["id: " + id, "username: frank", "display name: ", "email: ", "locked: no"], output.TrimEnd().Split(Environment.NewLine));
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task UsersList_AsJson_ListsEveryUserWithTheirId()
+    {
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        Assert.Equal(0, (await RunAsync(data, "add", "gina", "correct horse battery staple\n")).Exit);
+        Assert.Equal(0, (await RunAsync(data, "add", "hank", "correct horse battery staple\n")).Exit);
+        Assert.Equal(0, (await RunAsync(data, "lock", "hank")).Exit);
+        var gina = JsonDocument.Parse((await RunAsync(data, "show", "gina", extra: ["--format", "json"])).Output).RootElement.GetProperty("id").GetString();
+
+        var (exit, output) = await RunAsync(data, "list", null, extra: ["--format", "json"]);
+
+        Assert.Equal(0, exit);
+        var users = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["gina", "hank"], users.Select(u => u.GetProperty("userName").GetString()));
+        Assert.Equal(gina, users[0].GetProperty("id").GetString());
+        Assert.Equal([false, true], users.Select(u => u.GetProperty("locked").GetBoolean()));
+        Directory.Delete(data, recursive: true);
+    }
+
     [Theory]
     [InlineData("lock")]
     [InlineData("unlock")]
     [InlineData("set-password")]
+    [InlineData("show")]
     public async Task Users_UnknownUser_FailsWithExitCode2(string command)
     {
         var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
@@ -103,13 +159,13 @@ public sealed class AdminCommandsTests
         Assert.Equal(HttpStatusCode.OK, token.Status);
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string data, string command, string? user, string stdin = "")
+    private static async Task<(int Exit, string Output)> RunAsync(string data, string command, string? user, string stdin = "", string[]? extra = null)
     {
         var output = new StringWriter();
         string[] args = user is null
             ? ["users", command]
             : ["users", command, user, .. command is "add" or "set-password" ? ["--password-stdin"] : Array.Empty<string>()];
-        var exit = await AdminCommands.RunAsync([.. args, "--environment=Development", $"--Facade:DataDirectory={data}"], new StringReader(stdin), output);
+        var exit = await AdminCommands.RunAsync([.. args, .. extra ?? [], "--environment=Development", $"--Facade:DataDirectory={data}"], new StringReader(stdin), output);
         return (exit, output.ToString());
     }
 }
