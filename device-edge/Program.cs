@@ -15,6 +15,8 @@ builder.AddDeviceEdgeAuth();
 builder.AddDeviceRegistry();
 builder.AddDeviceStatus();
 builder.AddDeviceTelemetry();
+builder.AddDeviceCommands();
+builder.AddDeviceShadows();
 builder.AddDeviceBroker();
 builder.AddDeviceAlerts();
 
@@ -30,6 +32,8 @@ app.MapDeviceRegistry();
 app.MapDeviceStatus();
 app.MapDeviceTelemetry();
 app.MapDeviceAlerts();
+app.MapDeviceCommands();
+app.MapDeviceShadows();
 
 await app.RunAsync();
 return 0;

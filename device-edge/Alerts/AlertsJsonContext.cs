@@ -7,6 +7,7 @@ namespace Facade.DeviceEdge.Alerts;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
+    NumberHandling = JsonNumberHandling.Strict,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(AlertRuleRequest))]
 [JsonSerializable(typeof(AlertRuleView))]

@@ -25,6 +25,7 @@ internal static class BrokerExtensions
         builder.Services.TryAddSingleton<AlertSubscribers>();
         builder.Services.TryAddSingleton<DeviceMessageDispatcher>();
         builder.Services.TryAddSingleton<DeviceBrokerEvents>();
+        builder.Services.TryAddSingleton<DeviceDeliveryEvents>();
         builder.Services.TryAddSingleton<EmbeddedBroker>();
         builder.Services.TryAddSingleton<IDeviceChannel>(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.TryAddSingleton<IAlertChannel>(services => services.GetRequiredService<EmbeddedBroker>());

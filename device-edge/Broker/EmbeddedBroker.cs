@@ -15,7 +15,7 @@ namespace Facade.DeviceEdge.Broker;
 /// </summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
-    DeviceBrokerEvents events,
+    IServiceProvider services,
     DeviceSessions sessions,
     MqttListener listener,
     ILoggerFactory loggers,
@@ -40,7 +40,10 @@ internal sealed partial class EmbeddedBroker(
             .WithDefaultCommunicationTimeout(settings.ConnectTimeout)
             .Build();
         _server = new MqttServerFactory(new MqttNetLogBridge(loggers)).CreateMqttServer(serverOptions);
-        events.Attach(_server);
+        // Resolved only now: their observers (command delivery, shadows) publish through this broker, so asking for them
+        // while the broker itself is being constructed would be a dependency cycle.
+        services.GetRequiredService<DeviceBrokerEvents>().Attach(_server);
+        services.GetRequiredService<DeviceDeliveryEvents>().Attach(_server);
         await _server.StartAsync();
 
         // MQTTnet writes the port the socket was bound to back into its options (port 0 becomes the chosen one).

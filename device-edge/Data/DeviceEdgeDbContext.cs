@@ -1,5 +1,7 @@
 using Facade.DeviceEdge.Alerts;
+using Facade.DeviceEdge.Commands;
 using Facade.DeviceEdge.Registry;
+using Facade.DeviceEdge.Shadows;
 using Facade.DeviceEdge.Status;
 using Facade.DeviceEdge.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Facade.DeviceEdge.Data;
 
 /// <summary>
-/// The device edge's database: the registry (devices, shares), persisted status, telemetry, alert rules,
-/// alerts and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration.
+/// The device edge's database: the registry (devices, shares), persisted status, telemetry, commands,
+/// shadows, alert rules, alerts and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration.
 /// </summary>
 public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options) : DbContext(options)
 {
@@ -30,6 +32,10 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
 
     internal DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
 
+    internal DbSet<DeviceCommand> Commands => Set<DeviceCommand>();
+
+    internal DbSet<DeviceShadow> Shadows => Set<DeviceShadow>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -50,5 +56,7 @@ public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> op
         modelBuilder.Entity<TelemetryMinute>(TelemetryMinute.Configure);
         modelBuilder.Entity<AlertRule>(AlertRule.Configure);
         modelBuilder.Entity<AlertNotification>(AlertNotification.Configure);
+        modelBuilder.Entity<DeviceCommand>(DeviceCommand.Configure);
+        modelBuilder.Entity<DeviceShadow>(DeviceShadow.Configure);
     }
 }

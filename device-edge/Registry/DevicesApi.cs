@@ -184,6 +184,7 @@ internal static class DevicesApi
         services.Db.Devices.Remove(device);
         await services.Db.SaveChangesAsync(http.RequestAborted);
         await services.Channel.RevokeAsync(device.Id, CancellationToken.None);
+        await Shadows.RetainedDesiredState.ClearAsync(services.Channel, device.Id);
         services.Board.Forget(device.Id);
         return TypedResults.NoContent();
     }
@@ -217,7 +218,5 @@ internal static class DevicesApi
 
     /// <summary>The device with its shares if the caller may see it; null otherwise (and for ids that cannot exist).</summary>
     internal static Task<Device?> FindAsync(RegistryServices services, Caller caller, string id, CancellationToken cancellationToken) =>
-        DeviceId.IsValid(id)
-            ? services.Db.Devices.Include(d => d.Shares).VisibleTo(caller.UserId).FirstOrDefaultAsync(d => d.Id == id, cancellationToken)
-            : Task.FromResult<Device?>(null);
+        services.Db.FindVisibleAsync(caller.UserId, id, cancellationToken);
 }

@@ -11,6 +11,7 @@ namespace Facade.DeviceEdge.Registry;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
+    NumberHandling = JsonNumberHandling.Strict,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(CreateDeviceRequest))]
 [JsonSerializable(typeof(UpdateDeviceRequest))]

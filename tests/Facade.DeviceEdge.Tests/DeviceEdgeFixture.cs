@@ -34,12 +34,17 @@ public sealed class DeviceEdgeFixture : IAsyncLifetime
         Host = StartHost();
     }
 
-    /// <summary>A device edge trusting this fixture's issuer, with <see cref="Events"/> listening (for tests that need their own).</summary>
-    internal DeviceEdgeHost StartHost(IDictionary<string, string?>? settings = null, string? dataDirectory = null, DeviceEvents? events = null) =>
-        DeviceEdgeHost.Start(Issuer.BaseUrl, settings, dataDirectory: dataDirectory, configureServices: services =>
+    /// <summary>
+    /// A device edge trusting this fixture's issuer, with <see cref="Events"/> listening (for tests that need their own);
+    /// <paramref name="services"/> adds or replaces services (e.g. a <c>FakeTimeProvider</c> as the <c>TimeProvider</c>).
+    /// </summary>
+    internal DeviceEdgeHost StartHost(IDictionary<string, string?>? settings = null, string? dataDirectory = null, DeviceEvents? events = null,
+        Action<IServiceCollection>? services = null) =>
+        DeviceEdgeHost.Start(Issuer.BaseUrl, settings, dataDirectory: dataDirectory, configureServices: configure =>
         {
-            services.AddSingleton<IDeviceMessageHandler>(events ?? Events);
-            services.AddSingleton<IDeviceStatusObserver>(events ?? Events);
+            configure.AddSingleton<IDeviceMessageHandler>(events ?? Events);
+            configure.AddSingleton<IDeviceStatusObserver>(events ?? Events);
+            services?.Invoke(configure);
         });
 
     public async ValueTask DisposeAsync()

@@ -22,7 +22,10 @@ public sealed class TestDevice : IDisposable
         DeviceId = deviceId;
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            _received.Writer.TryWrite(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            _received.Writer.TryWrite(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload))
+            {
+                Retain = e.ApplicationMessage.Retain,
+            });
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += e =>
@@ -43,6 +46,25 @@ public sealed class TestDevice : IDisposable
     /// <summary>The next message the broker delivered to this device (waits up to 30 seconds).</summary>
     public async Task<ReceivedMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
         await _received.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>
+    /// The next message <paramref name="match"/> accepts, dropping the ones before it (waits up to 30 seconds in all):
+    /// for topics where the broker may deliver more than the test cares about (QoS 1 repeats, retained states).
+    /// </summary>
+    public async Task<ReceivedMessage> ReceiveAsync(Func<ReceivedMessage, bool> match, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var message = await _received.Reader.ReadAsync(deadline.Token);
+            if (match(message))
+            {
+                return message;
+            }
+        }
+    }
 
     public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
 
@@ -99,4 +121,8 @@ public sealed class TestDevice : IDisposable
     public void Dispose() => _client.Dispose();
 }
 
-public sealed record ReceivedMessage(string Topic, string Payload);
+public sealed record ReceivedMessage(string Topic, string Payload)
+{
+    /// <summary>Set when the broker sent a retained message (on subscribing).</summary>
+    public bool Retain { get; init; }
+}

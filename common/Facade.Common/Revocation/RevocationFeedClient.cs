@@ -20,7 +20,7 @@ internal sealed partial class RevocationFeedClient(
     RevokedTokens revoked,
     IOptions<RevocationFeedOptions> options,
     TimeProvider time,
-    ILogger<RevocationFeedClient> logger) : IHostedService, IDisposable
+    ILogger<RevocationFeedClient> logger) : IHostedService
 {
     public const string HttpClientName = "Facade.RevocationFeed";
 
@@ -30,6 +30,7 @@ internal sealed partial class RevocationFeedClient(
     /// </summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
+    // Never disposed: it has no timer or wait handle to release, and a host may call StopAsync after disposing its services.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private string? _cursor;
@@ -61,8 +62,6 @@ internal sealed partial class RevocationFeedClient(
             await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task RunAsync(CancellationToken stopping)
     {

@@ -157,7 +157,7 @@ public sealed class AlertRulesApiTests(DeviceEdgeFixture fixture) : IClassFixtur
         { """{"name":"x","metric":"t","operator":"==","threshold":1,"channel":{"type":"mqtt","topic":"alerts/a"}}""", "'operator' must be" },
         { """{"name":"x","metric":"t","threshold":1,"channel":{"type":"mqtt","topic":"alerts/a"}}""", "'operator' must be" },
         { """{"name":"x","metric":"t","operator":">","channel":{"type":"mqtt","topic":"alerts/a"}}""", "'threshold' is required" },
-        { """{"name":"x","metric":"t","operator":">","threshold":"NaN","channel":{"type":"mqtt","topic":"alerts/a"}}""", "'threshold' is required and must be a finite number" },
+        { """{"name":"x","metric":"t","operator":">","threshold":"NaN","channel":{"type":"mqtt","topic":"alerts/a"}}""", "not valid at '$.threshold'" },
         { """{"name":"x","metric":"t","operator":">","threshold":1e999,"channel":{"type":"mqtt","topic":"alerts/a"}}""", "threshold" },
         { """{"name":"x","metric":"t","operator":">","threshold":1,"hysteresis":-1,"channel":{"type":"mqtt","topic":"alerts/a"}}""", "'hysteresis' must be" },
         { """{"name":"x","metric":"t","operator":">","threshold":1}""", "'channel' is required" },

@@ -25,7 +25,7 @@ public sealed class MqttAlertChannelTests(DeviceEdgeFixture fixture) : IClassFix
         {
             ["DeviceEdge:Mqtt:AlertSubscribers:0:Username"] = Subscriber,
             ["DeviceEdge:Mqtt:AlertSubscribers:0:Secret"] = SubscriberSecret,
-        }, configureServices: services => services.AddSingleton<IDeviceMessageHandler, TestTelemetryIngest>());
+        });
         return ValueTask.CompletedTask;
     }
 
@@ -44,7 +44,7 @@ public sealed class MqttAlertChannelTests(DeviceEdgeFixture fixture) : IClassFix
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(subscribed.Items).ResultCode);
         using var sensor = await fixture.ConnectAsync(device, host: _host);
 
-        await sensor.PublishAsync($"devices/{device.Id}/telemetry", """{"ts":1767225600000,"metrics":{"temperature":42.5,"humidity":40}}""", cancellationToken: ct);
+        await sensor.PublishAsync($"devices/{device.Id}/telemetry", """{"metrics":{"temperature":42.5,"humidity":40}}""", cancellationToken: ct);
         var fired = await subscriber.ReceiveAsync(ct);
         await sensor.PublishAsync($"devices/{device.Id}/telemetry", """{"metrics":{"temperature":12}}""", cancellationToken: ct);
         var resolved = await subscriber.ReceiveAsync(ct);

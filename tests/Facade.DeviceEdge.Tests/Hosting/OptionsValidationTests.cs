@@ -22,6 +22,10 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
     [InlineData("DeviceEdge:Alerts:MaxRetryDelay", "00:00:05", "DeviceEdge:Alerts:MaxRetryDelay")]
     [InlineData("DeviceEdge:Alerts:MaxAttempts", "0", "MaxAttempts")]
     [InlineData("DeviceEdge:Alerts:WebhookTimeout", "00:10:00", "WebhookTimeout")]
+    [InlineData("DeviceEdge:Commands:DefaultTimeoutSeconds", "301", "DefaultTimeoutSeconds")]
+    [InlineData("DeviceEdge:Commands:MaxParamsBytes", "0", "MaxParamsBytes")]
+    [InlineData("DeviceEdge:Commands:SweepInterval", "00:00:00", "SweepInterval")]
+    [InlineData("DeviceEdge:Shadows:MaxDesiredBytes", "1", "MaxDesiredBytes")]
     public void BadSetting_FailsTheStartValidation_NamingTheKey(string key, string value, string named)
     {
         // The service's own composition and start-up validation (what the host runs before anything starts), without
@@ -59,6 +63,9 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
         builder.AddDeviceEdgeAuth();
         builder.AddDeviceRegistry();
         builder.AddDeviceStatus();
+        builder.AddDeviceTelemetry();
+        builder.AddDeviceCommands();
+        builder.AddDeviceShadows();
         builder.AddDeviceBroker();
         builder.AddDeviceAlerts();
         return builder.Build();

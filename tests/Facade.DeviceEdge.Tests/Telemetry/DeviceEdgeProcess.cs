@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Facade.Testing;
 
 namespace Facade.DeviceEdge.Tests.Telemetry;
 
@@ -39,6 +40,8 @@ internal sealed partial class DeviceEdgeProcess : IAsyncDisposable
             $"--DeviceEdge:Issuer={issuer.AbsoluteUri}",
             $"--DeviceEdge:DataDirectory={dataDirectory}",
             "--DeviceEdge:Mqtt:Port=0",
+            $"--DeviceEdge:Revocations:ClientId={DeviceEdgeHost.RevocationClientId}",
+            $"--DeviceEdge:Revocations:ClientSecret={DeviceEdgeHost.RevocationClientSecret}",
             "--Logging:LogLevel:Default=Information",
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:SingleLine=true",

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Facade.DeviceEdge.Data.Migrations
 {
     [DbContext(typeof(DeviceEdgeDbContext))]
-    [Migration("20261202101030_Initial")]
+    [Migration("20261202103332_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -230,6 +230,94 @@ namespace Facade.DeviceEdge.Data.Migrations
                     b.ToTable("alert_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Facade.DeviceEdge.Commands.DeviceCommand", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Params")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("params");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("DeviceId", "Sequence");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("Subject", "Sequence");
+
+                    b.ToTable("device_commands", (string)null);
+                });
+
             modelBuilder.Entity("Facade.DeviceEdge.Registry.Device", b =>
                 {
                     b.Property<string>("Id")
@@ -317,6 +405,45 @@ namespace Facade.DeviceEdge.Data.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("device_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Shadows.DeviceShadow", b =>
+                {
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Desired")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("desired");
+
+                    b.Property<long?>("DesiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("desired_at");
+
+                    b.Property<long>("DesiredVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("desired_version");
+
+                    b.Property<string>("Reported")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reported");
+
+                    b.Property<long?>("ReportedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reported_at");
+
+                    b.Property<long>("ReportedVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reported_version");
+
+                    b.HasKey("DeviceId");
+
+                    b.ToTable("device_shadows", (string)null);
                 });
 
             modelBuilder.Entity("Facade.DeviceEdge.Status.DeviceStatusRecord", b =>
@@ -463,11 +590,29 @@ namespace Facade.DeviceEdge.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Facade.DeviceEdge.Commands.DeviceCommand", b =>
+                {
+                    b.HasOne("Facade.DeviceEdge.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Facade.DeviceEdge.Registry.DeviceShare", b =>
                 {
                     b.HasOne("Facade.DeviceEdge.Registry.Device", null)
                         .WithMany("Shares")
                         .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Facade.DeviceEdge.Shadows.DeviceShadow", b =>
+                {
+                    b.HasOne("Facade.DeviceEdge.Registry.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Facade.DeviceEdge.Shadows.DeviceShadow", "DeviceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
