@@ -19,7 +19,7 @@ namespace Facade.DeviceEdge.Alerts;
 internal sealed partial class AlertNotificationSender(
     IDbContextFactory<DeviceEdgeDbContext> contexts,
     IHttpClientFactory httpClients,
-    IServiceProvider services,
+    IAlertChannel mqtt,
     IOptions<AlertOptions> options,
     IHostEnvironment environment,
     TimeProvider time,
@@ -32,17 +32,9 @@ internal sealed partial class AlertNotificationSender(
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private DateTimeOffset _nextPurge;
-    private IAlertChannel? _mqtt;
 
     /// <summary>New notifications are in the outbox: look now rather than at the next scheduled attempt.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
-
-    /// <summary>
-    /// The broker, looked up when first used rather than injected: the broker's inbound chain (telemetry handler →
-    /// telemetry observers → alert evaluator → this sender) already leads here, so injecting it is a dependency cycle,
-    /// which the container does not report but deadlocks on at start.
-    /// </summary>
-    private IAlertChannel Mqtt => _mqtt ??= services.GetRequiredService<IAlertChannel>();
 
     private bool AllowInsecure => options.Value.AllowInsecureWebhooks && environment.IsDevelopment();
 
@@ -202,7 +194,7 @@ internal sealed partial class AlertNotificationSender(
             return ("not an alert topic", true);
         }
 
-        await Mqtt.PublishAsync(notification.Topic!, notification.Payload, cancellationToken);
+        await mqtt.PublishAsync(notification.Topic!, notification.Payload, cancellationToken);
         return (null, false);
     }
 

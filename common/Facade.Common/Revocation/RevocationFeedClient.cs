@@ -46,17 +46,7 @@ internal sealed partial class RevocationFeedClient(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await _stopping.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed, so stopped already: a host may be stopped again after its disposal (a test host's factory and
-            // the service's own RunAsync both stop it).
-            return;
-        }
-
+        await _stopping.CancelAsync();
         if (_loop is not null)
         {
             await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
