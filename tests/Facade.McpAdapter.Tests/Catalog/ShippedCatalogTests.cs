@@ -21,7 +21,7 @@ public sealed class ShippedCatalogTests
 
     [Theory]
     [InlineData("list_devices", "devices:read telemetry:read", "GET", "/devices?include=latest", true)]
-    [InlineData("get_device", "devices:read", "GET", "/devices/{device_id}", true)]
+    [InlineData("get_device", "devices:read", "GET", "/devices/{device_id}?include=shadow", true)]
     [InlineData("get_fleet_status", "devices:read", "GET", "/devices/summary", true)]
     [InlineData("read_sensor", "telemetry:read", "GET", "/devices/{device_id}/telemetry/{sensor_key}/latest", true)]
     [InlineData("get_history", "telemetry:read", "GET", "/devices/{device_id}/telemetry/{sensor_key}", true)]
