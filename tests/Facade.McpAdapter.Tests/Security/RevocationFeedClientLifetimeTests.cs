@@ -8,7 +8,8 @@ namespace Facade.McpAdapter.Tests.Security;
 /// <summary>
 /// The revocation feed's hosted service may be stopped after its host was disposed: a test host's factory stops the
 /// host while the service's own <c>RunAsync</c> (Program.cs) stops and disposes it too. That second stop has nothing
-/// left to do and must not throw (it used to fail the disposal of device edge and adapter test hosts at random; fixed in main by never disposing its token source).
+/// left to do and must not throw (it used to fail the disposal of device edge and adapter test hosts at random; the
+/// client now never disposes its token source).
 /// </summary>
 public sealed class RevocationFeedClientLifetimeTests
 {
