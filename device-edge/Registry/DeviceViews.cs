@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Facade.DeviceEdge.Shadows;
 using Facade.DeviceEdge.Status;
 using Facade.DeviceEdge.Telemetry;
 
@@ -21,6 +22,10 @@ internal sealed record DeviceView(
     /// <summary>Every metric's latest reading, only with <c>GET /devices?include=latest</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, ReadingView>? Latest { get; init; }
+
+    /// <summary>The device's shadow, only with <c>GET /devices/{id}?include=shadow</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ShadowView? Shadow { get; init; }
 }
 
 /// <summary>The answer to provisioning and secret rotation: the only time the secret is shown.</summary>

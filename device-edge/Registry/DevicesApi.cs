@@ -4,6 +4,7 @@ using Facade.Common.Auth;
 using Facade.DeviceEdge.Auth;
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Hosting;
+using Facade.DeviceEdge.Shadows;
 using Facade.DeviceEdge.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,9 +13,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Facade.DeviceEdge.Registry;
 
 /// <summary>
-/// <c>/devices</c>: provisioning (the secret is shown once), listing, reading, changing, deleting devices and rotating
-/// their secrets. Reading needs <c>devices:read</c>, everything else <c>devices:write</c>; on top of the scope the
-/// caller needs the device: owner, or a share (read, or control to change it).
+/// <c>/devices</c>: provisioning (the secret is shown once), listing (<c>?include=latest</c>: with each device's latest
+/// telemetry), reading (<c>?include=shadow</c>: with its shadow), changing, deleting devices and rotating their secrets.
+/// Reading needs <c>devices:read</c>, everything else <c>devices:write</c>; on top of the scope the caller needs the
+/// device: owner, or a share (read, or control to change it).
 /// </summary>
 internal static class DevicesApi
 {
@@ -122,13 +124,22 @@ internal static class DevicesApi
     }
 
     public static async Task<Results<Ok<DeviceView>, JsonHttpResult<ErrorBody>>> GetAsync(
-        HttpContext http, [AsParameters] RegistryServices services, string id)
+        HttpContext http, [AsParameters] RegistryServices services, ShadowStore shadows, string id, string? include)
     {
+        if (include is not (null or "shadow"))
+        {
+            return JsonBody.Invalid("'include' may only be 'shadow' (the device's shadow: desired and reported state).");
+        }
+
         var caller = Caller.From(http.User);
         var device = await FindAsync(services, caller, id, http.RequestAborted);
-        return device is null
-            ? DeviceErrors.NotFound()
-            : TypedResults.Ok(DeviceQueries.ToView(device, caller.UserId, services.Board.Get(device.Id)));
+        if (device is null)
+        {
+            return DeviceErrors.NotFound();
+        }
+
+        var view = DeviceQueries.ToView(device, caller.UserId, services.Board.Get(device.Id));
+        return TypedResults.Ok(include is null ? view : view with { Shadow = ShadowView.Of(await shadows.GetAsync(device.Id, http.RequestAborted)) });
     }
 
     public static async Task<Results<Ok<DeviceView>, JsonHttpResult<ErrorBody>>> UpdateAsync(

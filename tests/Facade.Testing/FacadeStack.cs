@@ -4,14 +4,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Facade.Testing;
 
-/// <summary>Legacy mock + edge + MCP adapter, wired to each other on loopback: the whole system for end-to-end tests.</summary>
+/// <summary>
+/// Legacy mock + edge + MCP adapter (+ optionally the device edge), wired to each other on loopback: the whole system
+/// for end-to-end tests.
+/// </summary>
 public sealed class FacadeStack : IAsyncDisposable
 {
-    private FacadeStack(LegacyApiServer legacy, FacadeHost edge, McpAdapterHost adapter)
+    private FacadeStack(LegacyApiServer legacy, FacadeHost edge, McpAdapterHost adapter, DeviceEdgeHost? devices)
     {
         Legacy = legacy;
         Edge = edge;
         Adapter = adapter;
+        Devices = devices;
     }
 
     public LegacyApiServer Legacy { get; }
@@ -19,6 +23,9 @@ public sealed class FacadeStack : IAsyncDisposable
     public FacadeHost Edge { get; }
 
     public McpAdapterHost Adapter { get; }
+
+    /// <summary>The device edge, when started with <c>withDevices</c>: the edge's <c>device-edge</c> cluster and the adapter's <c>devices</c> backend.</summary>
+    public DeviceEdgeHost? Devices { get; }
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
 
@@ -29,10 +36,12 @@ public sealed class FacadeStack : IAsyncDisposable
     /// Starts the three. The edge seeds <see cref="AdapterClientId"/> with a fresh secret and the adapter follows the
     /// edge's revocation feed with it; either side's settings may override anything. <paramref name="services"/> adds
     /// services to both the edge and the adapter (e.g. a log capture); <paramref name="recordAdapterRequests"/> keeps a
-    /// <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>).
+    /// <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>). <paramref name="withDevices"/> also
+    /// starts a device edge trusting the edge, behind its <c>/devices</c> and <c>/alerts</c> routes and as the adapter's
+    /// <c>devices</c> backend.
     /// </summary>
     public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null,
-        Action<IServiceCollection>? services = null, bool recordAdapterRequests = false)
+        Action<IServiceCollection>? services = null, bool recordAdapterRequests = false, bool withDevices = false)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
@@ -44,6 +53,17 @@ public sealed class FacadeStack : IAsyncDisposable
             [$"Facade:Clients:{AdapterClientId}:ClientSecret"] = secret,
             [$"Facade:Clients:{AdapterClientId}:Introspection"] = "true",
         };
+        var devicesPort = withDevices ? McpAdapterHost.ReservePort() : 0;
+        if (withDevices)
+        {
+            foreach (var (key, value) in DeviceEdgeHost.EdgeSettings())
+            {
+                settings[key] = value;
+            }
+
+            settings["ReverseProxy:Clusters:device-edge:Destinations:primary:Address"] = $"http://127.0.0.1:{devicesPort}/";
+        }
+
         foreach (var (key, value) in edgeSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -54,19 +74,30 @@ public sealed class FacadeStack : IAsyncDisposable
             ["Adapter:Revocations:ClientId"] = AdapterClientId,
             ["Adapter:Revocations:ClientSecret"] = secret,
         };
+        if (withDevices)
+        {
+            adapterAll["Adapter:Backends:devices"] = $"http://127.0.0.1:{devicesPort}/";
+        }
+
         foreach (var (key, value) in adapterSettings ?? new Dictionary<string, string?>())
         {
             adapterAll[key] = value;
         }
 
         var edge = FacadeHost.Start(legacy.Url, settings, services: services);
+        var devices = withDevices ? DeviceEdgeHost.Start(edge.BaseUrl, port: devicesPort) : null;
         var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterAll, services, recordAdapterRequests ? new McpWireLog() : null);
-        return new FacadeStack(legacy, edge, adapter);
+        return new FacadeStack(legacy, edge, adapter, devices);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Adapter.DisposeAsync();
+        if (Devices is not null)
+        {
+            await Devices.DisposeAsync();
+        }
+
         await Edge.DisposeAsync();
         Legacy.Dispose();
     }

@@ -27,7 +27,7 @@ public sealed class CatalogRegistrationTests : IDisposable
 
         var catalog = host.Services.GetRequiredService<ToolCatalog>();
         Assert.Equal(new Uri("http://127.0.0.1:41234/"), catalog.Backends["legacy"].BaseUri);
-        Assert.Equal(5, catalog.Default.Tools.Count);
+        Assert.Equal(13, catalog.Default.Tools.Count);
         Assert.NotNull(host.Services.GetRequiredService<BackendInvoker>());
         await host.StopAsync(Ct);
     }

@@ -11,11 +11,86 @@ public sealed class ShippedCatalogTests
     private static readonly ToolCatalog Catalog = CatalogTestFiles.LoadShipped();
 
     [Fact]
-    public void DefaultServer_HasTheFiveTaskTools_InOrder()
+    public void DefaultServer_HasTheFiveTaskTools_ThenTheEightDeviceTools_InOrder()
     {
         Assert.Equal(
-            ["list_organizations", "list_tasks", "get_task", "create_task", "update_task"],
+            ["list_organizations", "list_tasks", "get_task", "create_task", "update_task",
+             "list_devices", "get_device", "get_fleet_status", "read_sensor", "get_history", "send_command", "configure_device", "list_alerts"],
             Catalog.Default.Tools.Select(t => t.Name));
+    }
+
+    [Theory]
+    [InlineData("list_devices", "devices:read telemetry:read", "GET", "/devices?include=latest", true)]
+    [InlineData("get_device", "devices:read", "GET", "/devices/{device_id}?include=shadow", true)]
+    [InlineData("get_fleet_status", "devices:read", "GET", "/devices/summary", true)]
+    [InlineData("read_sensor", "telemetry:read", "GET", "/devices/{device_id}/telemetry/{sensor_key}/latest", true)]
+    [InlineData("get_history", "telemetry:read", "GET", "/devices/{device_id}/telemetry/{sensor_key}", true)]
+    [InlineData("send_command", "commands:write", "POST", "/devices/{device_id}/commands?wait=true", false)]
+    [InlineData("configure_device", "devices:write", "PATCH", "/devices/{device_id}/shadow/desired", false)]
+    [InlineData("list_alerts", "rules:read", "GET", "/alerts", true)]
+    public void DeviceTools_HaveScopesCallsAndHints(string name, string scopes, string method, string path, bool readOnly)
+    {
+        Assert.True(Catalog.Default.TryGetTool(name, out var tool));
+        Assert.Equal(scopes.Split(' '), tool.Scopes);
+        Assert.Equal(method, tool.Call.Method.Method);
+        Assert.Equal(path, tool.Call.Path.Text);
+        Assert.Equal("devices", tool.Call.Backend.Name);
+        Assert.Equal(readOnly, tool.Annotations.ReadOnly);
+        Assert.False(string.IsNullOrWhiteSpace(tool.Title));
+        Assert.True(tool.Description.Length > 80, tool.Description);
+        var required = tool.InputSchema.TryGetProperty("required", out var list) ? list.EnumerateArray().Select(e => e.GetString()!).ToList() : [];
+        Assert.Equal(tool.Call.Path.Variables, required.Where(tool.Call.Path.Variables.Contains));
+    }
+
+    [Fact]
+    public void DeviceToolArguments_AreTheContractsNames_WithTheirConstraints()
+    {
+        string[] Arguments(string name) =>
+            Catalog.TryGetTool(name, out var tool) ? [.. tool.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name)] : [];
+
+        Assert.Empty(Arguments("list_devices"));
+        Assert.Empty(Arguments("get_fleet_status"));
+        Assert.Empty(Arguments("list_alerts"));
+        Assert.Equal(["device_id"], Arguments("get_device"));
+        Assert.Equal(["device_id", "sensor_key"], Arguments("read_sensor"));
+        Assert.Equal(["device_id", "sensor_key", "from", "to", "resolution"], Arguments("get_history"));
+        Assert.Equal(["device_id", "command", "params"], Arguments("send_command"));
+        Assert.Equal(["device_id", "config"], Arguments("configure_device"));
+
+        Assert.True(Catalog.TryGetTool("get_history", out var history));
+        var properties = history.InputSchema.GetProperty("properties");
+        Assert.Equal(["raw", "1m", "1h", "1d"], properties.GetProperty("resolution").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("date-time", properties.GetProperty("from").GetProperty("format").GetString());
+        Assert.Equal("date-time", properties.GetProperty("to").GetProperty("format").GetString());
+        Assert.Equal(["from", "to", "resolution"], history.Call.Query.Select(q => q.Name));
+
+        Assert.True(Catalog.TryGetTool("send_command", out var send));
+        Assert.Equal(BodyKind.Map, send.Call.Body.Kind);
+        Assert.Equal([("name", "command"), ("params", "params")], send.Call.Body.Properties.Select(p => (p.Name, p.Argument)));
+        Assert.True(send.Annotations.Destructive);
+        Assert.False(send.Annotations.Idempotent);
+
+        Assert.True(Catalog.TryGetTool("configure_device", out var configure));
+        Assert.Equal(BodyKind.Argument, configure.Call.Body.Kind);
+        Assert.Equal("config", configure.Call.Body.Argument);
+        Assert.True(configure.Annotations.Idempotent);
+    }
+
+    [Fact]
+    public void DevicesBackend_OutlastsTheCommandWait_AndIsOverridable()
+    {
+        var devices = Catalog.Backends["devices"];
+        Assert.Equal(new Uri("http://127.0.0.1:5020/"), devices.BaseUri);
+        Assert.Equal("devices", devices.Title);
+
+        // The device edge waits up to DeviceEdge:Commands:DefaultTimeoutSeconds (30 s) for a command's answer and then
+        // answers timed_out itself: the adapter must wait longer, or the model gets a transport timeout instead.
+        Assert.Equal(TimeSpan.FromSeconds(45), devices.Timeout);
+
+        var overridden = CatalogLoader.Load(CatalogTestFiles.ShippedCatalogPath, new Dictionary<string, string> { ["devices"] = "http://127.0.0.1:41235" });
+        Assert.True(overridden.TryGetTool("send_command", out var tool));
+        Assert.Equal(new Uri("http://127.0.0.1:41235/"), tool.Call.Backend.BaseUri);
+        Assert.Equal(new Uri("http://127.0.0.1:5030/"), overridden.Backends["legacy"].BaseUri);
     }
 
     [Theory]
