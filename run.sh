@@ -177,6 +177,8 @@ ensure_mosquitto() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
   if [ -d /run/systemd/system ]; then
     as_root systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/mosquitto ]; then
+    as_root /etc/init.d/mosquitto stop >/dev/null 2>&1 || true
   fi
 }
 

@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Facade.Bench.Load;
 
@@ -17,22 +17,30 @@ internal sealed record MqttRunResult(long Acked, long Refused, long Errors, doub
 }
 
 /// <summary>
-/// Many devices, each a real MQTTnet client (MQTT 5) on its own connection, publishing telemetry at QoS 1 as fast as
-/// their acknowledgements come back (one message in flight per device, as a device that waits for its PUBACK). Every
-/// message has its own <c>ts</c> (a per-device sequence on a fixed base), so each one is a distinct reading.
+/// Many devices, each on its own MQTT 5 connection, publishing telemetry at QoS 1 as fast as their acknowledgements
+/// come back (one message in flight per device, as a device that waits for its PUBACK). Every message has its own
+/// <c>ts</c> (a per-device sequence on a fixed base), so each one is a distinct reading.
 /// </summary>
+/// <remarks>
+/// The devices speak MQTT over plain sockets (<see cref="MqttWire"/>: CONNECT, PUBLISH at QoS 1, PUBACK, nothing
+/// else) rather than through MQTTnet's client, for the reason wrk drives the HTTP scenarios: the load generator runs
+/// on the same cores as the broker it measures, and MQTTnet's client spends several times a lean broker's CPU per
+/// message (two async loops and a packet queue per connection), which would be measured as the broker's slowness.
+/// </remarks>
 internal sealed class MqttFleet : IAsyncDisposable
 {
-    private readonly IMqttClient[] _clients;
-    private readonly MqttClientOptions[] _options;
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(1);
+
+    private readonly int _port;
+    private readonly MqttWire?[] _connections;
     private readonly MqttDevice[] _devices;
     private readonly long[] _next;
     private readonly long[] _acked;
 
-    private MqttFleet(IMqttClient[] clients, MqttClientOptions[] options, MqttDevice[] devices, long baseTimestamp)
+    private MqttFleet(int port, MqttWire?[] connections, MqttDevice[] devices, long baseTimestamp)
     {
-        _clients = clients;
-        _options = options;
+        _port = port;
+        _connections = connections;
         _devices = devices;
         _next = new long[devices.Length];
         _acked = new long[devices.Length];
@@ -51,111 +59,101 @@ internal sealed class MqttFleet : IAsyncDisposable
 
     public static async Task<MqttFleet> ConnectAsync(int port, IReadOnlyList<MqttDevice> devices, long baseTimestamp)
     {
-        var factory = new MqttClientFactory();
-        var clients = new IMqttClient[devices.Count];
-        var options = devices.Select(device => Options(port, device)).ToArray();
-        using var gate = new SemaphoreSlim(32);
+        var connections = new MqttWire?[devices.Count];
+        var fleet = new MqttFleet(port, connections, [.. devices], baseTimestamp);
         try
         {
-            await Task.WhenAll(devices.Select(async (device, i) =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    clients[i] = factory.CreateMqttClient();
-                    await ConnectAsync(clients[i], options[i], device);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
+            await fleet.ConnectAllAsync(Enumerable.Range(0, devices.Count).ToList());
         }
         catch
         {
-            foreach (var client in clients.OfType<IMqttClient>())
-            {
-                client.Dispose();
-            }
-
+            await fleet.DisposeAsync();
             throw;
         }
 
-        return new MqttFleet(clients, options, [.. devices], baseTimestamp);
+        return fleet;
     }
 
-    /// <summary>Connects again every device whose connection was lost (a publish timed out on a busy machine); how many.</summary>
+    /// <summary>Connects again every device whose connection was lost (a publish failed on a busy machine); how many.</summary>
     public async Task<int> ReconnectAsync()
     {
-        var lost = Enumerable.Range(0, _clients.Length).Where(d => !_clients[d].IsConnected).ToList();
+        var lost = Enumerable.Range(0, _connections.Length).Where(d => _connections[d] is not { IsConnected: true }).ToList();
         foreach (var d in lost)
         {
-            await ConnectAsync(_clients[d], _options[d], _devices[d]);
+            _connections[d]?.Dispose();
+            _connections[d] = null;
         }
 
+        await ConnectAllAsync(lost);
         return lost.Count;
     }
 
-    private static MqttClientOptions Options(int port, MqttDevice device)
+    private async Task ConnectAllAsync(IReadOnlyList<int> indexes)
     {
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
-            .WithClientId(device.Id)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithTimeout(TimeSpan.FromSeconds(60));
-        if (device.Secret is not null)
+        using var gate = new SemaphoreSlim(32);
+        await Task.WhenAll(indexes.Select(async d =>
         {
-            options.WithCredentials(device.Id, device.Secret);
-        }
-
-        return options.Build();
-    }
-
-    private static async Task ConnectAsync(IMqttClient client, MqttClientOptions options, MqttDevice device)
-    {
-        var result = await client.ConnectAsync(options);
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            throw new InvalidOperationException($"Device {device.Id} could not connect: {result.ResultCode}.");
-        }
+            await gate.WaitAsync();
+            try
+            {
+                _connections[d] = await MqttWire.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _port), _devices[d].Id, _devices[d].Secret);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
     }
 
     /// <summary>
     /// Every device publishes for <paramref name="duration"/>; <paramref name="onAcked"/> hears of each acknowledged
-    /// reading (device index, its ts, when the publish started in <see cref="Stopwatch"/> ticks).
+    /// reading and <paramref name="onSent"/> of each one sent (device index, its ts, when the publish started in
+    /// <see cref="Stopwatch"/> ticks). A device whose connection fails stops for the rest of the run; a broker that stops
+    /// answering cannot hang the benchmark: a minute after the run should have ended, every connection still waiting is
+    /// closed (and counted as lost).
     /// </summary>
     public async Task<MqttRunResult> RunAsync(TimeSpan duration, Action<int, long, long>? onAcked = null, Action<int, long, long>? onSent = null)
     {
-        var latencies = new List<float>[_clients.Length];
+        var latencies = new List<float>[_connections.Length];
         long refused = 0, errors = 0;
         var clock = Stopwatch.StartNew();
         var acked = _acked.Sum();
-        await Task.WhenAll(Enumerable.Range(0, _clients.Length).Select(d => Task.Run(async () =>
+        using var stuck = new CancellationTokenSource(duration + StuckAfter);
+        using var closeStuck = stuck.Token.Register(() =>
+        {
+            foreach (var connection in _connections)
+            {
+                connection?.Dispose();
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, _connections.Length).Select(d => Task.Run(async () =>
         {
             var mine = latencies[d] = new List<float>(4096);
-            var topic = $"devices/{_devices[d].Id}/telemetry";
+            if (_connections[d] is not { IsConnected: true } connection)
+            {
+                Interlocked.Increment(ref errors);
+                return;
+            }
+
+            var topic = Encoding.UTF8.GetBytes($"devices/{_devices[d].Id}/telemetry");
             while (clock.Elapsed < duration)
             {
                 var sequence = _next[d]++;
                 var ts = BaseTimestamp + sequence;
-                var message = new MqttApplicationMessageBuilder()
-                    .WithTopic(topic)
-                    .WithPayload(Payload(ts, sequence))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build();
                 var started = Stopwatch.GetTimestamp();
                 onSent?.Invoke(d, ts, started);
                 try
                 {
-                    var result = await _clients[d].PublishAsync(message);
-                    if (result.ReasonCode != MqttClientPublishReasonCode.Success)
+                    var reason = await connection.PublishAtLeastOnceAsync(topic, (ushort)(sequence % 65_535 + 1), payload => WritePayload(payload, ts, sequence));
+                    if (reason != 0)
                     {
                         Interlocked.Increment(ref refused);
                         continue;
                     }
                 }
-                catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+                catch (Exception exception) when (exception is IOException or SocketException or InvalidOperationException or ObjectDisposedException)
                 {
+                    connection.Dispose();
                     Interlocked.Increment(ref errors);
                     return;
                 }
@@ -173,10 +171,18 @@ internal sealed class MqttFleet : IAsyncDisposable
     /// <summary>Two metrics, as a typical sensor sends them.</summary>
     public static byte[] Payload(long ts, long sequence)
     {
+        var buffer = new byte[128];
+        return buffer[..WritePayload(buffer, ts, sequence)];
+    }
+
+    private static int WritePayload(Span<byte> destination, long ts, long sequence)
+    {
         var temperature = 18 + (sequence % 100) / 10.0;
         var humidity = 40 + sequence % 20;
-        return Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"ts\":{ts},\"metrics\":{{\"temperature\":{temperature},\"humidity\":{humidity}}}}}"));
+        return System.Text.Unicode.Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+            $"{{\"ts\":{ts},\"metrics\":{{\"temperature\":{temperature},\"humidity\":{humidity}}}}}", out var written)
+            ? written
+            : throw new InvalidOperationException("The telemetry payload does not fit its buffer.");
     }
 
     /// <summary>The <c>ts</c> of a payload made by <see cref="Payload"/> (it comes first).</summary>
@@ -188,20 +194,13 @@ internal sealed class MqttFleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients)
+        foreach (var connection in _connections)
         {
-            try
+            if (connection is not null)
             {
-                if (client.IsConnected)
-                {
-                    await client.DisconnectAsync();
-                }
+                await connection.DisconnectAsync();
+                connection.Dispose();
             }
-            catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
-            {
-            }
-
-            client.Dispose();
         }
     }
 }

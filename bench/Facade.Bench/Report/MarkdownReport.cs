@@ -145,10 +145,11 @@ internal static class MarkdownReport
             return;
         }
 
-        line($"{ingest.Devices:N0} devices (MQTTnet clients, MQTT 5, one connection each, provisioned over the device edge's REST API) publish " +
+        line($"{ingest.Devices:N0} devices (MQTT 5 over plain sockets, one connection each, provisioned over the device edge's REST API) publish " +
             "`{\"ts\":…,\"metrics\":{\"temperature\":…,\"humidity\":…}}` at QoS 1, each as fast as its PUBACKs come back, for " +
-            $"{Seconds(ingest.Duration)} s per run; medians over {run.Settings.Rounds} round(s), brokers alternating. The load generator (the harness's " +
-            "MQTTnet clients) runs on the same cores; its CPU per message is shown beside the broker's, and the 1 minute load average when each run started.");
+            $"{Seconds(ingest.Duration)} s per run; medians over {run.Settings.Rounds} round(s), brokers alternating. The load generator (the harness: " +
+            "the devices, and for mosquitto also the MQTTnet subscriber) runs on the same cores; its CPU per message is shown beside the broker's, and the " +
+            "1 minute load average when each run started (2 = both cores busy).");
         line("");
         line("| broker | what it does | msg/s | ack p50 ms | ack p99 ms | CPU µs/msg | load generator CPU µs/msg | load average | device-edge ÷ this |");
         line("|---|---|--:|--:|--:|--:|--:|--:|--:|");

@@ -3,7 +3,8 @@ namespace Facade.Bench.Servers;
 /// <summary>
 /// Debian's mosquitto alone, the broker a platform team would otherwise run: anonymous on a free loopback port, no
 /// persistence (it stores nothing: QoS 1 there means "the broker has it in memory"), in-flight and queue limits
-/// raised so the one subscriber is not throttled by mosquitto's defaults (20 in flight, 1,000 queued).
+/// raised so the one subscriber is not throttled by mosquitto's defaults (20 in flight, 1,000 queued), and Nagle's
+/// algorithm off as in the device edge's broker (mosquitto leaves it on by default).
 /// </summary>
 internal static class Mosquitto
 {
@@ -22,6 +23,7 @@ internal static class Mosquitto
             persistence false
             max_inflight_messages 1000
             max_queued_messages 1000000
+            set_tcp_nodelay true
             log_dest stderr
             log_type error
             log_type warning
