@@ -182,10 +182,22 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         }
 
         var scenario = new IngestScenario(context, edge, tokens, server => Track(server));
-        var result = await scenario.RunAsync(cancel);
-        _problems.AddRange(result.Problems);
-        _notes.AddRange(scenario.Notes);
-        return (result, $"mosquitto {await Mosquitto.VersionAsync()}.");
+        try
+        {
+            var result = await scenario.RunAsync(cancel);
+            _problems.AddRange(result.Problems);
+            _notes.AddRange(scenario.Notes);
+            return (result, $"mosquitto {await Mosquitto.VersionAsync()}.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException or IOException
+            or System.Net.Sockets.SocketException)
+        {
+            // The other scenarios' figures still get their table; the run fails.
+            var reason = exception.Message.Split('\n')[0];
+            _problems.Add($"ingest: {reason} (logs in {context.Logs} with --keep)");
+            _notes.AddRange(scenario.Notes);
+            return (null, $"n/a: the scenario failed ({reason}).");
+        }
     }
 
     private ServerProcess Track(ServerProcess server)

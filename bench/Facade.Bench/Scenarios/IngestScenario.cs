@@ -75,6 +75,7 @@ internal sealed class IngestScenario(BenchContext context, EdgeServer edge, Edge
 
         using var api = new HttpClient { BaseAddress = devices.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await WaitUntilServingAsync(api, cancel);
         Log($"provisioning {settings.IngestDevices} devices over REST");
         var fleetDevices = await ProvisionAsync(api, settings.IngestDevices, cancel);
         var history = (await ProvisionAsync(api, [HistoryDevice], cancel))[0];
@@ -198,6 +199,30 @@ internal sealed class IngestScenario(BenchContext context, EdgeServer edge, Edge
         if (result.Refused > 0)
         {
             _problems.Add($"{target}: {result.Refused} publishes were refused.");
+        }
+    }
+
+    /// <summary>
+    /// Waits until the REST API answers an authenticated request with 200: a resource server that follows the edge's
+    /// revocation feed answers 503 until it has read the feed once.
+    /// </summary>
+    private static async Task WaitUntilServingAsync(HttpClient api, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            using var response = await api.GetAsync("devices", cancel);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The device edge answered GET /devices with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancel)}");
+            }
+
+            await Task.Delay(200, cancel);
         }
     }
 

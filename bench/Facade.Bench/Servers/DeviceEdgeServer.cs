@@ -5,7 +5,8 @@ namespace Facade.Bench.Servers;
 /// <summary>
 /// The device edge as deployed (Production, its shipped appsettings.json), trusting the benchmark edge's tokens, with
 /// its SQLite data in the scratch folder and the embedded MQTT broker on a free loopback port. Telemetry may be two
-/// days old, so the history scenario can seed a whole previous UTC day.
+/// days old, so the history scenario can seed a whole previous UTC day. It follows the edge's revocation feed with the
+/// benchmark's resource-server client (the one the MCP adapter uses), its secret in the environment.
 /// </summary>
 internal sealed class DeviceEdgeServer(ServerProcess process, int mqttPort)
 {
@@ -28,7 +29,9 @@ internal sealed class DeviceEdgeServer(ServerProcess process, int mqttPort)
             "--DeviceEdge:Mqtt:Address=127.0.0.1",
             $"--DeviceEdge:Mqtt:Port={mqtt}",
             "--DeviceEdge:Telemetry:MaxAge=2.00:00:00",
-        ], Path.Combine(context.Root, "device-edge"), context.Logs, BenchContext.DotnetEnvironment());
+            $"--DeviceEdge:Revocations:ClientId={EdgeServer.AdapterClientId}",
+        ], Path.Combine(context.Root, "device-edge"), context.Logs,
+            EdgeServer.WithSecret(BenchContext.DotnetEnvironment(), "DeviceEdge__Revocations__ClientSecret", edge.AdapterClientSecret));
         await process.ReadyAsync("healthz/live", TimeSpan.FromSeconds(90));
         await WaitForTcpAsync(mqtt, TimeSpan.FromSeconds(30), process.Name);
         return new DeviceEdgeServer(process, mqtt);
