@@ -200,17 +200,32 @@ PY
 # Debug build of ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the
 # table.
 build_bench() {
-  log "building ($1: edge, MCP adapter, benchmark peers, harness)"
+  log "building ($1: edge, MCP adapter, device edge, benchmark peers, harness)"
   local project
-  for project in proxy/Facade.Proxy.csproj mcp-adapter/Facade.McpAdapter.csproj bench/Backend/Facade.Bench.Backend.csproj \
-      bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
+  for project in proxy/Facade.Proxy.csproj mcp-adapter/Facade.McpAdapter.csproj device-edge/Facade.DeviceEdge.csproj \
+      bench/Backend/Facade.Bench.Backend.csproj bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
     dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
       || die "$project does not build ($1); fix it before benchmarking (the errors are above)"
   done
 }
 
+# The ingest scenario compares the device edge with Debian's mosquitto, which the harness starts itself on a free port.
+# The package would also start (and enable) a system-wide broker on 1883, the device edge's own port: stop that one.
+ensure_mosquitto() {
+  [ -x /usr/sbin/mosquitto ] && return 0
+  log "installing mosquitto (apt; its system service is stopped and disabled, the benchmark starts its own)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/mosquitto ]; then
+    as_root /etc/init.d/mosquitto stop >/dev/null 2>&1 || true
+  fi
+}
+
 run_bench() {
   ensure_packages curl curl wrk wrk nginx nginx haproxy haproxy
+  ensure_mosquitto
   ensure_dotnet
   local configuration=Release
   case " $* " in *" --smoke "*) configuration=Debug ;; esac

@@ -57,11 +57,14 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         var mcpNote = "Not measured.";
         var tokenNote = "Not measured.";
         var tokenWorkers = settings.GrantWorkers;
+        IngestResult? ingest = null;
+        var ingestNote = "Not measured.";
         if (sanity.Count == 0)
         {
             Log("sanity checks passed; measuring");
             mcpNote = await MeasureRequestsAsync(measurer, backend, nginx, haproxy, yarp, edge, adapter, adapterFailure, tokens, cancel);
             tokenNote = await MeasureTokensAsync(measurer, edge, tokens, cancel);
+            (ingest, ingestNote) = await MeasureIngestAsync(edge, tokens, cancel);
         }
 
         _problems.AddRange(measurer.Problems);
@@ -69,7 +72,11 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         _notes.AddRange(_servers.Where(s => s.HasExited).Select(s => $"{s.Name} exited during the run; see {s.LogPath}."));
         _problems.AddRange(_servers.Where(s => s.HasExited).Select(s => $"{s.Name} is not running any more."));
 
-        var report = MarkdownReport.Render(new RunOutcome(settings, machine, started, measurer, mcpNote, tokenNote, tokenWorkers, _problems, _notes));
+        var report = MarkdownReport.Render(new RunOutcome(settings, machine, started, measurer, mcpNote, tokenNote, tokenWorkers, _problems, _notes)
+        {
+            Ingest = ingest,
+            IngestNote = ingestNote,
+        });
         var output = settings.Output ?? Path.Combine(context.Root, "bench", "results", settings.Smoke ? "smoke.md" : $"{started.UtcDateTime:yyyy-MM-dd-HHmm}.md");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, report, cancel);
@@ -153,6 +160,44 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
 
         return $"In-process load client ({scenario.Workers} concurrent workers, closed loop) on the same cores as the edge; " +
             "every refresh presents the newest refresh token of its family and must get a new pair back.";
+    }
+
+    private async Task<(IngestResult? Result, string Note)> MeasureIngestAsync(EdgeServer edge, EdgeTokens tokens, CancellationToken cancel)
+    {
+        if (!context.Settings.Runs(BenchSettings.IngestScenario))
+        {
+            return (null, "Not run (`--scenarios` left it out).");
+        }
+
+        if (!DeviceEdgeServer.Available(context))
+        {
+            _problems.Add("ingest: no device edge build (device-edge/ has no Facade.DeviceEdge.dll in this configuration).");
+            return (null, "n/a: no device edge build.");
+        }
+
+        if (Mosquitto.Binary() is null)
+        {
+            _problems.Add("ingest: mosquitto is not installed (./run.sh bench installs Debian's package).");
+            return (null, "n/a: mosquitto is not installed.");
+        }
+
+        var scenario = new IngestScenario(context, edge, tokens, server => Track(server));
+        try
+        {
+            var result = await scenario.RunAsync(cancel);
+            _problems.AddRange(result.Problems);
+            _notes.AddRange(scenario.Notes);
+            return (result, $"mosquitto {await Mosquitto.VersionAsync()}.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException or IOException
+            or System.Net.Sockets.SocketException)
+        {
+            // The other scenarios' figures still get their table; the run fails.
+            var reason = exception.Message.Split('\n')[0];
+            _problems.Add($"ingest: {reason} (logs in {context.Logs} with --keep)");
+            _notes.AddRange(scenario.Notes);
+            return (null, $"n/a: the scenario failed ({reason}).");
+        }
     }
 
     private ServerProcess Track(ServerProcess server)

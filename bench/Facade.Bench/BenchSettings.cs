@@ -7,8 +7,9 @@ internal sealed record BenchSettings
     public const string McpScenario = "mcp";
     public const string TokenScenario = "token";
     public const string RejectScenario = "reject";
+    public const string IngestScenario = "ingest";
 
-    public static readonly string[] AllScenarios = [RestScenario, McpScenario, TokenScenario, RejectScenario];
+    public static readonly string[] AllScenarios = [RestScenario, McpScenario, TokenScenario, RejectScenario, IngestScenario];
 
     public bool Smoke { get; init; }
 
@@ -44,6 +45,18 @@ internal sealed record BenchSettings
     /// <summary>Total time the whole run may spend waiting for idle and repeating busy runs.</summary>
     public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Simulated devices (MQTT connections) of the ingest scenario.</summary>
+    public int IngestDevices { get; init; } = 200;
+
+    /// <summary>Length of one measured ingest run (the device edge's, and mosquitto's).</summary>
+    public TimeSpan IngestDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Spacing of the seeded day of readings the history query reads (1 s: 86,400 readings).</summary>
+    public TimeSpan HistorySpacing { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Timed history queries (after one checked one).</summary>
+    public int HistoryQueries { get; init; } = 200;
+
     public string Configuration { get; init; } = "Release";
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);
@@ -70,5 +83,9 @@ internal sealed record BenchSettings
         IdleLimit = TimeSpan.FromSeconds(2),
         BusyRetries = 0,
         Patience = TimeSpan.FromSeconds(20),
+        IngestDevices = 20,
+        IngestDuration = TimeSpan.FromSeconds(1.5),
+        HistorySpacing = TimeSpan.FromMinutes(1),
+        HistoryQueries = 20,
     };
 }

@@ -3,7 +3,8 @@ using Facade.Bench;
 using Facade.Bench.Servers;
 
 // ./run.sh bench [--smoke] [options]: the authenticated edge against direct Kestrel, nginx, HAProxy (jwt_verify) and
-// plain YARP on loopback, plus MCP, token endpoint and rejection scenarios. See docs/performance.md.
+// plain YARP on loopback, plus MCP, token endpoint and rejection scenarios, and MQTT telemetry ingest (device edge vs
+// mosquitto). See docs/performance.md.
 var smoke = new Option<bool>("--smoke") { Description = "Every scenario for a second or two; checks the harness, not speed." };
 var duration = new Option<double?>("--duration") { Description = "Seconds per measured run (default 8; smoke 1.5)." };
 var warmup = new Option<double?>("--warmup") { Description = "Seconds of warm-up per target (default 10; smoke 1)." };
@@ -12,7 +13,9 @@ var connections = new Option<int[]>("--connections") { Description = "Concurrenc
 var workers = new Option<int?>("--grant-workers") { Description = "Concurrent token endpoint clients (default 16; smoke 4)." };
 var idleLimit = new Option<double?>("--idle-limit") { Description = "Longest wait, in seconds, for an idle machine before each run (default 30; smoke 2)." };
 var patience = new Option<double?>("--patience") { Description = "Minutes the whole run may spend waiting for idle and repeating busy runs (default 3)." };
-var scenarios = new Option<string[]>("--scenarios") { Description = "Subset of: rest mcp token reject (default all).", AllowMultipleArgumentsPerToken = true };
+var scenarios = new Option<string[]>("--scenarios") { Description = "Subset of: rest mcp token reject ingest (default all).", AllowMultipleArgumentsPerToken = true };
+var ingestDevices = new Option<int?>("--ingest-devices") { Description = "Simulated MQTT devices of the ingest scenario (default 200; smoke 20)." };
+var ingestDuration = new Option<double?>("--ingest-duration") { Description = "Seconds per measured ingest run (default 10; smoke 1.5)." };
 var edgeArgs = new Option<string[]>("--edge-arg") { Description = "Extra argument for the edge (tuning experiments), e.g. --edge-arg=--Kestrel:Limits:MaxConcurrentConnections=1000. Repeatable." };
 var mcpArgs = new Option<string[]>("--mcp-adapter-arg") { Description = "Extra argument for the MCP adapter; {edge} {backend} {url} are replaced. Repeatable." };
 var mcpTool = new Option<string?>("--mcp-tool") { Description = "The MCP tool scenario 2 calls (default: the first read-only tool without required arguments)." };
@@ -23,7 +26,8 @@ var keep = new Option<bool>("--keep") { Description = "Keep the scratch folder (
 
 var command = new RootCommand("Facade benchmark harness")
 {
-    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, edgeArgs, mcpArgs, mcpTool, configuration, root, output, keep,
+    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, ingestDevices, ingestDuration, edgeArgs, mcpArgs, mcpTool,
+    configuration, root, output, keep,
 };
 command.SetAction(async (result, cancel) =>
 {
@@ -46,6 +50,8 @@ command.SetAction(async (result, cancel) =>
         IdleLimit = result.GetValue(idleLimit) is { } i ? TimeSpan.FromSeconds(i) : defaults.IdleLimit,
         Patience = result.GetValue(patience) is { } p ? TimeSpan.FromMinutes(p) : defaults.Patience,
         Scenarios = chosen.ToHashSet(),
+        IngestDevices = result.GetValue(ingestDevices) ?? defaults.IngestDevices,
+        IngestDuration = result.GetValue(ingestDuration) is { } id ? TimeSpan.FromSeconds(id) : defaults.IngestDuration,
         Output = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
         EdgeArgs = result.GetValue(edgeArgs) ?? [],
         Configuration = result.GetValue(configuration) ?? defaults.Configuration,

@@ -9,6 +9,9 @@ namespace Facade.Bench.Machine;
 internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string Kernel, string Runtime, string Yarp, string OpenIddict,
     string Nginx, string Haproxy, string Wrk)
 {
+    /// <summary>Load averages (1, 5, 15 min) when the run started: how busy the machine was with other work.</summary>
+    public string LoadAtStart { get; init; } = ProcStat.LoadAverage();
+
     /// <summary>Reads the machine; package versions come from the edge's own deps.json (what it really runs).</summary>
     public static async Task<MachineInfo> ReadAsync(string edgeDepsJson)
     {

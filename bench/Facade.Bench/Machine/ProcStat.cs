@@ -21,6 +21,16 @@ internal static partial class ProcStat
         return (total - fields[3] - fields[4], total);
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), as the kernel prints them.</summary>
+    public static string LoadAverage()
+    {
+        var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+        return $"{fields[0]} {fields[1]} {fields[2]}";
+    }
+
+    /// <summary>The 1 minute load average: runnable tasks, averaged (on 2 cores, 2 means fully busy).</summary>
+    public static double Load1() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
     /// <summary>utime + stime of one process in ticks; 0 when it is gone.</summary>
     public static long ProcessTicks(int pid)
     {

@@ -5,11 +5,12 @@ namespace Facade.Bench.Report;
 
 /// <summary>
 /// The last line of every run, for scripts: ratios of requests per second at the first concurrency level (64), the
-/// p99 latency the edge adds over plain YARP, refresh grants per second, and the edge's largest RSS.
+/// p99 latency the edge adds over plain YARP, refresh grants per second, the edge's largest RSS, and MQTT telemetry ingest
+/// (messages stored per second, lost, ack p99, mosquitto's rate and the ratio, one device's day at 1m: p50 and p99).
 /// </summary>
 internal static class ResultLine
 {
-    public static string Render(Measurer measurer, int connections)
+    public static string Render(Measurer measurer, int connections, IngestResult? ingest = null)
     {
         double? Rps(string target) => measurer.Find(target, connections)?.Rps;
         double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
@@ -29,6 +30,13 @@ internal static class ResultLine
             ("refresh_per_s", Format(refresh.Count > 0 ? Summary.Median(refresh.Select(m => m.Load.Rps)) : null, "0")),
             ("forged_vs_yarp", Format(Ratio(Rps(Targets.FacadeForged), Rps(Targets.Yarp)), "0.00")),
             ("edge_rss_mb", Format(edgeRuns.Count > 0 ? edgeRuns.Max(m => m.RssMiB) : null, "0")),
+            ("ingest_msgs_per_s", Format(ingest?.Median(IngestResult.Facade, r => r.MessagesPerSecond), "0")),
+            ("ingest_lost", Format(ingest?.Lost, "0")),
+            ("ingest_p99_ms", Format(ingest?.Median(IngestResult.Facade, r => r.P99Ms), "0.00")),
+            ("mosquitto_msgs_per_s", Format(ingest?.Median(IngestResult.Mosquitto, r => r.MessagesPerSecond), "0")),
+            ("ingest_vs_mosquitto", Format(ingest?.VersusMosquitto, "0.00")),
+            ("history_1m_ms", Format(ingest?.HistoryP50Ms, "0.00")),
+            ("history_1m_p99_ms", Format(ingest?.HistoryP99Ms, "0.00")),
         };
         return "RESULT " + string.Join(' ', fields.Select(f => $"{f.Name}={f.Value}"));
     }

@@ -10,6 +10,9 @@ namespace Facade.Bench.Scenarios;
 /// </summary>
 internal sealed class Measurer(BenchSettings settings, IReadOnlyList<ServerProcess> servers)
 {
+    /// <summary>Tries of a warm-up that completed nothing (1, 2, 4, 8 × its length).</summary>
+    private const int WarmupAttempts = 4;
+
     private readonly HashSet<string> _warmed = [];
     private TimeSpan _patienceLeft = settings.Patience;
 
@@ -66,10 +69,7 @@ internal sealed class Measurer(BenchSettings settings, IReadOnlyList<ServerProce
     {
         if (_warmed.Add(target.Name))
         {
-            var length = target.Warmup ?? settings.Warmup;
-            Console.Error.WriteLine($"[bench] warm-up   {target.Name} ({length.TotalSeconds:0.#} s, {connections} connections)");
-            var warmup = await target.Run(connections, length);
-            Check(target, connections, "warm-up", warmup);
+            await WarmUpAsync(target, connections);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -112,6 +112,37 @@ internal sealed class Measurer(BenchSettings settings, IReadOnlyList<ServerProce
             Check(target, connections, $"round {round}", load);
             Measurements.Add(measurement);
             return measurement;
+        }
+    }
+
+    /// <summary>
+    /// Unmeasured load before a target's first run. On a busy machine (CI, other jobs) a short warm-up can end before
+    /// a single request completed, or with wrk's timeouts while a server is still compiling its first requests: that
+    /// says nothing about the server, so the warm-up is repeated, twice as long each time. Only wrong answers (non-2xx
+    /// where 2xx is expected, or the reverse) fail it at once; a warm-up that still completed nothing after its last
+    /// try fails the run.
+    /// </summary>
+    private async Task WarmUpAsync(Target target, int connections)
+    {
+        var length = target.Warmup ?? settings.Warmup;
+        for (var attempt = 1; ; attempt++)
+        {
+            Console.Error.WriteLine($"[bench] warm-up   {target.Name} ({length.TotalSeconds:0.#} s, {connections} connections)");
+            var warmup = await target.Run(connections, length);
+            var wrongAnswers = target.ExpectRejection ? warmup.Requests - warmup.StatusErrors : warmup.StatusErrors;
+            if (wrongAnswers > 0 || (warmup.Requests > 0 && warmup.SocketErrors == 0) || attempt == WarmupAttempts)
+            {
+                if (attempt > 1)
+                {
+                    _warnings.Add($"{target.Name}: the warm-up was repeated {attempt - 1} time(s) (nothing completed, or socket errors/timeouts, on a busy machine).");
+                }
+
+                Check(target, connections, "warm-up", warmup with { SocketErrors = warmup.Requests > 0 ? 0 : warmup.SocketErrors });
+                return;
+            }
+
+            Console.Error.WriteLine($"[bench] warm-up   {target.Name}: {warmup.Requests} requests, {warmup.SocketErrors} socket errors; again, longer");
+            length *= 2;
         }
     }
 
