@@ -107,6 +107,16 @@ internal sealed class SseSession : IDisposable
         if (_time.GetUtcNow() >= Current.Expires)
         {
             End();
+            return;
+        }
+
+        // Timers may fire a little before the wall clock reaches the due time: look again then, or the session outlives its token.
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _expiry.Change(DueIn(Current), Timeout.InfiniteTimeSpan);
+            }
         }
     }
 

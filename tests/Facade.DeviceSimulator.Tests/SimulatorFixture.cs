@@ -74,7 +74,21 @@ public sealed class SimulatorFixture : IAsyncLifetime
         return Channel.PublishAsync(DeviceTopics.Command(deviceId, commandId), Encoding.UTF8.GetBytes(payload), 1, retain: false, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Publishes a desired shadow state the way the edge does: retained, QoS 1, <c>{"version", "state"}</c>.</summary>
+    /// <summary>Sets a desired shadow state through the device edge's REST API as the owner; returns its new version.</summary>
+    internal async Task<long> ConfigureAsync(string owner, string deviceId, string state)
+    {
+        using var client = Edge.CreateHttpClient(Issuer.Token(owner, "devices:read devices:write"));
+        using var body = new StringContent(state, Encoding.UTF8, "application/merge-patch+json");
+        using var response = await client.PatchAsync($"devices/{deviceId}/shadow/desired", body, TestContext.Current.CancellationToken);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {json}");
+        return json.GetProperty("desiredVersion").GetInt64();
+    }
+
+    /// <summary>
+    /// Publishes a desired shadow state past the edge's validation (which would refuse a malformed one): retained, QoS 1,
+    /// <c>{"version", "state"}</c>, as the edge does.
+    /// </summary>
     internal Task PublishDesiredAsync(string deviceId, long version, string state) =>
         Channel.PublishAsync(DeviceTopics.ShadowDesired(deviceId), Encoding.UTF8.GetBytes($$"""{"version":{{version}},"state":{{state}}}"""), 1, retain: true,
             TestContext.Current.CancellationToken);
