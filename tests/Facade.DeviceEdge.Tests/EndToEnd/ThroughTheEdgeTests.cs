@@ -127,6 +127,28 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, deleteRefused);
     }
 
+    [Fact]
+    public async Task CommandRoute_NeedsCommandsWrite_NotDevicesWrite()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var oauth = new OAuthTestClient(_edge.BaseUrl);
+        var (_, manager) = await oauth.GetTokenAsync("devices:read devices:write", cancellationToken: ct);
+        var (_, operatorToken) = await oauth.GetTokenAsync("commands:write", cancellationToken: ct);
+        using var owner = Client(_edge.BaseUrl, manager.AccessToken!);
+        using var commander = Client(_edge.BaseUrl, operatorToken.AccessToken!);
+        var (created, _) = await owner.SendJsonAsync(HttpMethod.Post, "devices", """{"id":"e2e-relay","name":"Pump","type":"relay"}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        const string command = """{"name":"set_relay","params":{"relay":1,"on":true},"timeoutSeconds":5}""";
+
+        var (refused, error) = await owner.SendJsonAsync(HttpMethod.Post, "devices/e2e-relay/commands", command);
+        var (accepted, sent) = await commander.SendJsonAsync(HttpMethod.Post, "devices/e2e-relay/commands", command);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Equal(("insufficient_scope", "commands:write"), (error.Text("error"), error.Text("scope")));
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+        Assert.Equal("pending", sent.Text("status"));
+    }
+
     private static HttpClient Client(Uri baseUrl, string token)
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUrl };
