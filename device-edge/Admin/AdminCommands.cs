@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Facade.Common;
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Mosquitto;
 using Facade.DeviceEdge.Registry;
@@ -65,7 +66,7 @@ public static class AdminCommands
         }));
 
         var root = new RootCommand("Facade device edge administration") { new Command("devices", "Manage devices.") { provision, list, delete, mosquittoSync } };
-        return root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()).InvokeAsync();
+        return AdminCommandLine.InvokeAsync(root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()), "device-edge");
     }
 
     private sealed record Provisioning(string Id, string Owner, string Name, string Type, string[] Tags, string? Firmware, string? Secret);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Facade.Common;
 using Facade.Proxy.Account;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
@@ -65,7 +66,7 @@ public static class AdminCommands
         {
             new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, show, list },
         };
-        return root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()).InvokeAsync();
+        return AdminCommandLine.InvokeAsync(root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()), "facade");
     }
 
     /// <summary><c>--environment=…</c> and <c>--Facade:Key=value</c> configure the host, as they do for the edge itself.</summary>
