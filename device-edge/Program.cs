@@ -9,16 +9,7 @@ if (AdminCommands.IsAdminCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddDeviceEdgeHosting();
-builder.AddDeviceEdgeData();
-builder.AddDeviceEdgeAuth();
-builder.AddDeviceRegistry();
-builder.AddDeviceStatus();
-builder.AddDeviceTelemetry();
-builder.AddDeviceCommands();
-builder.AddDeviceShadows();
-builder.AddDeviceBroker();
-builder.AddDeviceAlerts();
+builder.AddDeviceEdge();
 
 var app = builder.Build();
 

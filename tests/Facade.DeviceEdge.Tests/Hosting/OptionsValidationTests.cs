@@ -99,16 +99,7 @@ public sealed class OptionsValidationTests(DeviceEdgeFixture fixture) : IClassFi
             Args = ["--hostBuilder:reloadConfigOnChange=false", "--DeviceEdge:Revocations:ClientId=feed-client",
                 "--DeviceEdge:Revocations:ClientSecret=feed-secret", .. args],
         });
-        builder.AddDeviceEdgeHosting();
-        builder.AddDeviceEdgeData();
-        builder.AddDeviceEdgeAuth();
-        builder.AddDeviceRegistry();
-        builder.AddDeviceStatus();
-        builder.AddDeviceTelemetry();
-        builder.AddDeviceCommands();
-        builder.AddDeviceShadows();
-        builder.AddDeviceBroker();
-        builder.AddDeviceAlerts();
+        builder.AddDeviceEdge();
         return builder.Build();
     }
 
