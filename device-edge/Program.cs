@@ -25,6 +25,7 @@ app.MapDeviceTelemetry();
 app.MapDeviceAlerts();
 app.MapDeviceCommands();
 app.MapDeviceShadows();
+app.MapAgents();
 
 await app.RunAsync();
 return 0;

@@ -1,3 +1,4 @@
+using Facade.DeviceEdge.Agents;
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Registry;
 using Microsoft.EntityFrameworkCore;
@@ -10,12 +11,14 @@ namespace Facade.DeviceEdge.Broker;
 /// Accepts a connection only from a registered device: user name = device id, password = its secret (checked against
 /// its stored hash in fixed time), client id = the device id (one session per device, so its status is unambiguous).
 /// Every refusal is logged with the reason and the remote address, never the password. Alert subscriber
-/// accounts (user names no device id can be) are checked by <see cref="AlertSubscribers"/>.
+/// accounts (user names no device id can be) are checked by <see cref="AlertSubscribers"/>, agent runtimes (user names
+/// <c>agent:{id}</c>) by <see cref="AgentBroker"/>.
 /// </summary>
 internal sealed partial class DeviceAuthenticator(
     IDbContextFactory<DeviceEdgeDbContext> contexts,
     DeviceSessions sessions,
     AlertSubscribers subscribers,
+    AgentBroker agents,
     ILogger<DeviceAuthenticator> logger)
 {
     public async Task ValidateAsync(ValidatingConnectionEventArgs connection)
@@ -26,6 +29,12 @@ internal sealed partial class DeviceAuthenticator(
         if (!string.IsNullOrEmpty(connection.AuthenticationMethod))
         {
             Refuse(connection, MqttConnectReasonCode.BadAuthenticationMethod, "enhanced authentication is not supported", deviceId, address);
+            return;
+        }
+
+        if (AgentTopics.IsAgentName(deviceId))
+        {
+            await agents.ValidateAsync(connection);
             return;
         }
 

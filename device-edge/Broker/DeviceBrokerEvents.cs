@@ -1,4 +1,5 @@
 using System.Buffers;
+using Facade.DeviceEdge.Agents;
 using Facade.DeviceEdge.Data;
 using Facade.DeviceEdge.Status;
 using MQTTnet.Formatter;
@@ -18,6 +19,7 @@ internal sealed partial class DeviceBrokerEvents(
     DeviceStatusBoard board,
     DeviceStatusNotifier notifier,
     DeviceMessageDispatcher dispatcher,
+    AgentBroker agents,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<DeviceBrokerEvents> logger)
@@ -71,7 +73,13 @@ internal sealed partial class DeviceBrokerEvents(
         var session = DeviceSession.From(e.SessionItems);
         if (session is null && string.IsNullOrEmpty(e.ClientId))
         {
-            return; // The edge's own message (IDeviceChannel.PublishAsync): it builds only device topics.
+            return; // The edge's own message (IDeviceChannel.PublishAsync, agent inboxes): it builds only known topics.
+        }
+
+        if (AgentTopics.IsAgentName(e.ClientId))
+        {
+            await agents.OnPublishAsync(e);
+            return;
         }
 
         var message = e.ApplicationMessage;
@@ -121,7 +129,8 @@ internal sealed partial class DeviceBrokerEvents(
     private Task OnSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var session = DeviceSession.From(e.SessionItems);
-        var denial = session is not null ? TopicAcl.CheckSubscribe(session.DeviceId, e.TopicFilter.Topic)
+        var denial = AgentTopics.IsAgentName(e.ClientId) ? agents.CheckSubscription(e.ClientId, e.TopicFilter.Topic)
+            : session is not null ? TopicAcl.CheckSubscribe(session.DeviceId, e.TopicFilter.Topic)
             : AlertSubscribers.IsSubscriber(e.SessionItems) && AlertTopics.IsAlertFilter(e.TopicFilter.Topic) ? AclDenial.None
             : AclDenial.UnknownTopic;
         if (denial != AclDenial.None)

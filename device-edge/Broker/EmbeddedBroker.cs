@@ -47,6 +47,7 @@ internal sealed partial class EmbeddedBroker(
         // while the broker itself is being constructed would be a dependency cycle.
         services.GetRequiredService<DeviceBrokerEvents>().Attach(_server);
         services.GetRequiredService<DeviceDeliveryEvents>().Attach(_server);
+        services.GetRequiredService<Agents.AgentBroker>().Attach(_server);
         await _server.StartAsync();
 
         // MQTTnet writes the port the socket was bound to back into its options (port 0 becomes the chosen one).

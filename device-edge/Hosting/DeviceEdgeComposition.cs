@@ -18,6 +18,7 @@ internal static class DeviceEdgeComposition
         builder.AddDeviceTelemetry();
         builder.AddDeviceCommands();
         builder.AddDeviceShadows();
+        builder.AddAgents();
         builder.AddDeviceBroker();
         builder.AddDeviceAlerts();
         return builder;
