@@ -219,6 +219,14 @@ internal sealed partial class AgentCallHub(IOptions<AgentOptions> options, TimeP
     public void Receive(AgentRuntime runtime, RuntimeMessage message)
     {
         var state = State(runtime.AgentId);
+        if (runtime is RestAgentRuntime)
+        {
+            lock (state.Gate)
+            {
+                state.RestSeen = time.GetUtcNow(); // A REST runtime is seen when it waits or sends.
+            }
+        }
+
         switch (message)
         {
             case AgentReply reply:
