@@ -28,7 +28,13 @@ internal sealed partial class AgentCallHub(IOptions<AgentOptions> options, TimeP
     /// <summary>Publishes the call to a subscribed runtime, hands it to a waiting REST runtime, or queues it; then waits.</summary>
     public async Task<CallOutcome> CallAsync(string agentId, string tool, JsonElement arguments, CallCaller caller, TimeSpan timeout, CancellationToken aborted)
     {
-        var state = State(agentId);
+        if (!_agents.TryGetValue(agentId, out var state) && _agents.Count >= options.Value.MaxAgents)
+        {
+            // Any caller may name any agent id: without this bound, made-up ids would each keep a record for ever.
+            return new CallOutcome(CallOutcomeKind.Full, Message: $"The channel already tracks {_agents.Count} agents; retry later.");
+        }
+
+        state ??= State(agentId);
         var id = "call_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var call = new AgentCall(id, ChannelMessages.ChatMessage(id, tool, arguments, caller));
         var publish = false;
@@ -270,7 +276,12 @@ internal sealed partial class AgentCallHub(IOptions<AgentOptions> options, TimeP
 
     public AgentSkills Skills(string agentId)
     {
-        var state = State(agentId);
+        // Asking about an agent no runtime or call ever named keeps no record of it.
+        if (!_agents.TryGetValue(agentId, out var state))
+        {
+            return new AgentSkills(0, EmptySkills, Online: false);
+        }
+
         lock (state.Gate)
         {
             return new AgentSkills(state.Version, state.Skills, IsOnline(state));
@@ -320,6 +331,8 @@ internal sealed partial class AgentCallHub(IOptions<AgentOptions> options, TimeP
         }
     }
 
+    private static readonly JsonElement EmptySkills = JsonDocument.Parse("[]").RootElement.Clone();
+
     private AgentState State(string agentId) => _agents.GetOrAdd(agentId, id => new AgentState(id));
 
     private sealed class AgentState(string agentId)
@@ -333,7 +346,7 @@ internal sealed partial class AgentCallHub(IOptions<AgentOptions> options, TimeP
         public int RestWaiting { get; set; }
         public DateTimeOffset? RestSeen { get; set; }
         public string SkillsJson { get; set; } = "[]";
-        public JsonElement Skills { get; set; } = JsonDocument.Parse("[]").RootElement.Clone();
+        public JsonElement Skills { get; set; } = EmptySkills;
         public long Version { get; set; }
     }
 

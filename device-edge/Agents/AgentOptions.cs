@@ -23,6 +23,10 @@ public sealed class AgentOptions
     [Range(1, MaxCallTimeoutSeconds)]
     public int DefaultCallTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Agents the channel keeps a record of (runtimes, skills, calls); a call naming one more agent is 429.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxAgents { get; set; } = 10_000;
+
     /// <summary>Calls waiting per agent for a runtime to take them; one more is 429.</summary>
     [Range(1, 100_000)]
     public int MaxQueuedCalls { get; set; } = 100;
