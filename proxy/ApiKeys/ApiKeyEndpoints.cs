@@ -115,7 +115,7 @@ internal static class ApiKeyEndpoints
         }
 
         // Another user's key and a key already deleted are as unknown as one that never existed.
-        var (key, wasLive) = await services.Store.RevokeAsync(id, owner!.Id, http.RequestAborted);
+        var (key, wasLive, _) = await services.Store.RevokeAsync(id, owner!.Id, http.RequestAborted);
         return key is not null && wasLive
             ? Results.NoContent()
             : JsonErrors.Result(StatusCodes.Status404NotFound, "not_found", "You have no key with this id.");

@@ -82,14 +82,14 @@ internal sealed partial class ApiKeyStore(
     /// With <paramref name="ownerId"/>, only that user's key: another user's key is as unknown as a missing one.
     /// </summary>
     /// <returns>The key (null when there is none for that owner), and whether it was live until now. Revoking twice is harmless.</returns>
-    public async Task<(ApiKey? Key, bool WasLive)> RevokeAsync(string id, string? ownerId, CancellationToken cancellationToken)
+    public async Task<(ApiKey? Key, bool WasLive, int Tokens)> RevokeAsync(string id, string? ownerId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && (ownerId == null || k.UserId == ownerId), cancellationToken);
         if (key is null)
         {
-            return (null, false);
+            return (null, false, 0);
         }
 
         var wasLive = key.RevokedAt is null;
@@ -99,9 +99,9 @@ internal sealed partial class ApiKeyStore(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await ledger.RevokeByKeyAsync(key.Id, cancellationToken);
+        var tokens = await ledger.RevokeByKeyAsync(key.Id, cancellationToken);
         authenticator?.Forget(key.Id);
-        return (key, wasLive);
+        return (key, wasLive, tokens);
     }
 
     private ApiKeyRefusal? Check(NewApiKey request, DateTimeOffset now)
