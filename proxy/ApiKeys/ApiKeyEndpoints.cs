@@ -28,7 +28,7 @@ internal static class ApiKeyEndpoints
         return app;
     }
 
-    public static async Task<IResult> CreateAsync(HttpContext http, [AsParameters] KeyServices services)
+    public static async Task<IResult> CreateAsync(HttpContext http, KeyServices services)
     {
         var (caller, owner, failure) = await services.AuthenticateAsync(http);
         if (failure is not null)
@@ -93,7 +93,7 @@ internal static class ApiKeyEndpoints
             ApiKeyJsonContext.Default.CreatedKey, "application/json", StatusCodes.Status201Created);
     }
 
-    public static async Task<IResult> ListAsync(HttpContext http, [AsParameters] KeyServices services)
+    public static async Task<IResult> ListAsync(HttpContext http, KeyServices services)
     {
         var (_, owner, failure) = await services.AuthenticateAsync(http);
         if (failure is not null)
@@ -106,7 +106,7 @@ internal static class ApiKeyEndpoints
         return Results.Json(keys.Where(k => k.RevokedAt is null).Select(KeyDetails.Of).ToArray(), ApiKeyJsonContext.Default.KeyDetailsArray);
     }
 
-    public static async Task<IResult> DeleteAsync(HttpContext http, string id, [AsParameters] KeyServices services)
+    public static async Task<IResult> DeleteAsync(HttpContext http, string id, KeyServices services)
     {
         var (_, owner, failure) = await services.AuthenticateAsync(http);
         if (failure is not null)

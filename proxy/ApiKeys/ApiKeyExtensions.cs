@@ -15,6 +15,7 @@ internal static class ApiKeyExtensions
         builder.AddApiKeyStore();
         builder.Services.TryAddSingleton<ApiKeyTokenMinter>();
         builder.Services.TryAddSingleton<ApiKeyAuthenticator>();
+        builder.Services.TryAddScoped<KeyServices>();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(KeyTokenEndpoint.RateLimitPolicy, http =>
         {
             var permits = http.RequestServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value.KeyTokenPermitsPerMinute;
