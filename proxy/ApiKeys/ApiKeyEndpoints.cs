@@ -58,8 +58,9 @@ internal static class ApiKeyEndpoints
         }
         catch (JsonException invalid)
         {
-            // The parser's message names the member or position ("'x' could not be mapped"), never request data.
-            return JsonErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", "The body is not a valid key request: " + FirstSentence(invalid.Message));
+            // Only where it went wrong: the parser's own message names our types.
+            return JsonErrors.Result(StatusCodes.Status400BadRequest, "invalid_request",
+                $"The body is not a valid key request {{label, scopes, agentId?, expiresAt?}} (at {invalid.Path ?? "$"}): malformed JSON, a wrong type or an unknown member.");
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -123,12 +124,6 @@ internal static class ApiKeyEndpoints
 
     private static IResult TooLarge() =>
         JsonErrors.Result(StatusCodes.Status413PayloadTooLarge, "invalid_request", $"The key request must be at most {MaxRequestBytes} bytes.");
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
 }
 
 /// <summary>What the key endpoints need, and the bearer check they share.</summary>
