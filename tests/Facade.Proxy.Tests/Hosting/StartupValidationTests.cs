@@ -9,6 +9,7 @@ public sealed class StartupValidationTests
     [InlineData(null, "Facade:PublicUrl is required")]
     [InlineData("http://facade.example/", "must use https")]
     [InlineData("https://facade.example/", "Facade:Keys:SigningCertificates")]
+    [InlineData("https://facade.example/", "Facade:ApiKeys:HashKey is required outside Development")]
     public void Production_WithMissingSettings_RefusesToStart(string? publicUrl, string message)
     {
         var settings = new Dictionary<string, string?> { ["Facade:PublicUrl"] = publicUrl };
@@ -29,7 +30,7 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public async Task Production_StartsWithASigningCertificateAlone_AndSeedsNoDemoUser()
+    public async Task Production_StartsWithASigningCertificateAndAnApiKeyPepper_AndSeedsNoDemoUser()
     {
         // Codes and refresh tokens use the Data Protection key ring (created in the data folder): no encryption
         // certificate is asked for.
@@ -38,6 +39,7 @@ public sealed class StartupValidationTests
         {
             ["Facade:PublicUrl"] = "http://127.0.0.1:5998/",
             ["Facade:Keys:SigningCertificates:0:Path"] = Keys.TestCertificates.CreatePfx(folder, "signing", TimeSpan.FromDays(30)),
+            ["Facade:ApiKeys:HashKey"] = "startup-test-api-key-pepper-0123456789",
         };
 
         await using (var host = FacadeHost.Start(settings: settings, environment: "Production"))
@@ -60,6 +62,12 @@ public sealed class StartupValidationTests
     [InlineData("Facade:Accounts:MaxFailedAttempts", "0", "MaxFailedAttempts")]
     [InlineData("Facade:Accounts:LockoutDuration", "00:00:00", "LockoutDuration")]
     [InlineData("Facade:Ledger:RevocationCheckInterval", "01:00:00", "RevocationCheckInterval")]
+    [InlineData("Facade:ApiKeys:UserKeyPrefix", "", "Facade:ApiKeys:UserKeyPrefix")]
+    [InlineData("Facade:ApiKeys:UserKeyPrefix", "fk_a_", "must differ")]
+    [InlineData("Facade:ApiKeys:AgentKeyPrefix", "eyJ", "Facade:ApiKeys:AgentKeyPrefix")]
+    [InlineData("Facade:ApiKeys:HashKey", "short", "Facade:ApiKeys:HashKey must be at least 32 characters")]
+    [InlineData("Facade:ApiKeys:TokenLifetime", "1.00:00:00", "TokenLifetime")]
+    [InlineData("Facade:ApiKeys:MaxKeysPerUser", "0", "MaxKeysPerUser")]
     public void Development_WithInvalidSettings_RefusesToStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
