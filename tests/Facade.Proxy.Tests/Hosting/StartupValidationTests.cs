@@ -9,12 +9,27 @@ public sealed class StartupValidationTests
     [InlineData(null, "Facade:PublicUrl is required")]
     [InlineData("http://facade.example/", "must use https")]
     [InlineData("https://facade.example/", "Facade:Keys:SigningCertificates")]
-    [InlineData("https://facade.example/", "Facade:ApiKeys:HashKey is required outside Development")]
     public void Production_WithMissingSettings_RefusesToStart(string? publicUrl, string message)
     {
         var settings = new Dictionary<string, string?> { ["Facade:PublicUrl"] = publicUrl };
         var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings, environment: "Production").Dispose());
         Assert.Contains(message, Flatten(error));
+    }
+
+    [Fact]
+    public void Production_WithoutAnApiKeyPepper_RefusesToStart()
+    {
+        var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Facade:PublicUrl"] = "https://facade.example/",
+            ["Facade:Keys:SigningCertificates:0:Path"] = Keys.TestCertificates.CreatePfx(folder, "signing", TimeSpan.FromDays(30)),
+        };
+
+        var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings, environment: "Production").Dispose());
+
+        Assert.Contains("Facade:ApiKeys:HashKey is required outside Development", Flatten(error));
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
