@@ -5,6 +5,7 @@
 #                       on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
 #                       MCP TypeScript SDK client for the end-to-end tests, mosquitto for the device edge's External mode)
+#   ./run.sh admin …    the edge's admin commands on the same database (users|keys|clients …; ./run.sh admin --help)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
 set -euo pipefail
@@ -233,9 +234,18 @@ run_bench() {
   dotnet "bench/Facade.Bench/bin/$configuration/net10.0/Facade.Bench.dll" --root "$ROOT" --configuration "$configuration" "$@"
 }
 
+# The edge's admin commands (users, keys, clients) against the data folder ./run.sh uses, in Development mode unless
+# ASPNETCORE_ENVIRONMENT says otherwise. Builds the edge first when it has not been built yet.
+run_admin() {
+  ensure_dotnet
+  [ -f proxy/bin/Release/net10.0/Facade.Proxy.dll ] || dotnet build proxy/Facade.Proxy.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" cli proxy Facade.Proxy "$@"
+}
+
 case "${1:-run}" in
   run) run_system ;;
+  admin) shift; run_admin "$@" ;;
   test) shift; run_tests "$@" ;;
   bench) shift; run_bench "$@" ;;
-  *) die "usage: ./run.sh [run|test|bench [--smoke]]" ;;
+  *) die "usage: ./run.sh [run|test|admin …|bench [--smoke]]" ;;
 esac

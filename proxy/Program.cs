@@ -13,6 +13,7 @@ builder.AddFacadeHosting();
 builder.AddFacadeData();
 builder.AddKeys();
 builder.AddTokenLedger();
+builder.AddApiKeys();
 builder.AddAccounts();
 builder.AddAuthorizationServer();
 builder.AddFederation();
@@ -28,6 +29,7 @@ app.MapAuthorizationServer();
 app.MapRevocationFeed();
 app.MapClientRegistration();
 app.MapAccounts();
+app.MapApiKeys();
 app.MapFederation();
 app.MapEdgeProxy();
 

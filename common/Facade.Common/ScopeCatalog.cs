@@ -13,6 +13,12 @@ public static class ScopeCatalog
 
     public const string OfflineAccess = "offline_access";
 
+    /// <summary>
+    /// Lets an agent's runtime read its inbox and reply. Operator-only: it exists only on agent keys the admin command
+    /// line creates, never in discovery, client registration, consent or any OAuth grant.
+    /// </summary>
+    public const string AgentsServe = "agents:serve";
+
     /// <summary>Scope → what the consent page says about it, in the order pages list them.</summary>
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -55,12 +61,22 @@ public static class ScopeCatalog
         ["alerts"] = ["rules:read", "rules:write"],
     };
 
+    /// <summary>Scopes no OAuth client can ask for (not in <see cref="All"/>); routes may still require them.</summary>
+    public static IReadOnlyDictionary<string, string> OperatorOnly { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [AgentsServe] = "Answer an agent's tool calls: read its inbox and reply",
+    };
+
     private static readonly HashSet<string> ApiSet = new(Api, StringComparer.Ordinal);
 
+    /// <summary>True for a scope OAuth clients may ask for (<see cref="All"/>); operator-only scopes are not.</summary>
     public static bool IsKnown(string scope) => Descriptions.ContainsKey(scope);
+
+    public static bool IsOperatorOnly(string scope) => OperatorOnly.ContainsKey(scope);
 
     /// <summary>True for a known scope that gates data (not <c>openid profile email offline_access</c>).</summary>
     public static bool IsApi(string scope) => ApiSet.Contains(scope);
 
-    public static string Describe(string scope) => Descriptions.TryGetValue(scope, out var text) ? text : scope;
+    public static string Describe(string scope) =>
+        Descriptions.TryGetValue(scope, out var text) || OperatorOnly.TryGetValue(scope, out text) ? text : scope;
 }

@@ -14,7 +14,7 @@ namespace Facade.Proxy.Admin;
 /// </summary>
 public static class AdminCommands
 {
-    public static bool IsAdminCommand(string[] args) => args.Length > 0 && args[0] == "users";
+    public static bool IsAdminCommand(string[] args) => args.Length > 0 && args[0] is "users" or "keys" or "clients";
 
     public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
     {
@@ -24,9 +24,16 @@ public static class AdminCommands
         var email = new Option<string?>("--email") { Description = "The user's email address." };
         var userName = new Argument<string>("username") { Description = "The login name." };
 
-        var add = new Command("add", "Create a local user.") { userName, passwordStdin, displayName, email };
+        var scopes = new Option<string?>("--scopes") { Description = "The API scopes the user may hold, space-separated (default: every scope)." };
+        var add = new Command("add", "Create a local user.") { userName, passwordStdin, displayName, email, scopes };
         add.SetAction((result, ct) => WithUsersAsync(args, users => AddAsync(users, result.GetValue(userName)!, ReadPassword(result.GetValue(passwordStdin), input),
-            result.GetValue(displayName), result.GetValue(email), output)));
+            result.GetValue(displayName), result.GetValue(email), result.GetValue(scopes), output)));
+
+        var allowed = new Argument<string?>("scopes") { Description = "The API scopes the user may hold, space-separated.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Every scope (the default for new users)." };
+        var setScopes = new Command("set-scopes", "Set the scopes a user may hold (keys, OAuth grants); their keys' tokens are minted again with them.") { userName, allowed, all };
+        setScopes.SetAction((result, ct) => WithServicesAsync(args, services => SetScopesAsync(services, result.GetValue(userName)!, result.GetValue(allowed),
+            result.GetValue(all), output, ct)));
 
         var setPassword = new Command("set-password", "Replace a user's password, clear a lockout and end every earlier sign-in.") { userName, passwordStdin };
         setPassword.SetAction((result, ct) => WithServicesAsync(args, services => SetPasswordAsync(services, result.GetValue(userName)!,
@@ -64,7 +71,9 @@ public static class AdminCommands
 
         var root = new RootCommand("Facade edge administration")
         {
-            new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, show, list },
+            new Command("users", "Manage local users.") { add, setPassword, lockUser, unlockUser, show, list, setScopes },
+            KeyCommands.Create(args, output),
+            ClientCommands.Create(args, output),
         };
         return AdminCommandLine.InvokeAsync(root.Parse(args.Where(a => !IsHostArgument(a)).ToArray()), "facade");
     }
@@ -75,7 +84,7 @@ public static class AdminCommands
 
     private static string? ReadPassword(bool fromStdin, TextReader input) => fromStdin ? input.ReadLine() : null;
 
-    private static async Task<int> AddAsync(UserManager<FacadeUser> users, string userName, string? password, string? displayName, string? email, TextWriter output)
+    private static async Task<int> AddAsync(UserManager<FacadeUser> users, string userName, string? password, string? displayName, string? email, string? scopes, TextWriter output)
     {
         if (string.IsNullOrEmpty(password))
         {
@@ -83,7 +92,17 @@ public static class AdminCommands
             return 2;
         }
 
-        var result = await users.CreateAsync(new FacadeUser { UserName = userName, DisplayName = displayName, Email = email, EmailConfirmed = email is not null }, password);
+        string? allowed = null;
+        if (scopes is not null && !TryReadAllowance(scopes, out allowed, out var problem))
+        {
+            await output.WriteLineAsync(problem);
+            return 2;
+        }
+
+        var result = await users.CreateAsync(new FacadeUser
+        {
+            UserName = userName, DisplayName = displayName, Email = email, EmailConfirmed = email is not null, AllowedScopes = allowed,
+        }, password);
         return await ReportAsync(result, $"User '{userName}' created.", output);
     }
 
@@ -179,6 +198,49 @@ public static class AdminCommands
         return await ReportAsync(result, $"User '{userName}' unlocked: they can sign in again (earlier sign-ins stay ended).", output);
     }
 
+    private static async Task<int> SetScopesAsync(IServiceProvider services, string userName, string? scopes, bool all, TextWriter output, CancellationToken cancellationToken)
+    {
+        var users = services.GetRequiredService<UserManager<FacadeUser>>();
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            await output.WriteLineAsync($"No user '{userName}'.");
+            return 2;
+        }
+
+        if (all == (scopes is not null))
+        {
+            await output.WriteLineAsync("Give either the scopes (\"tasks:read agents:invoke\") or --all.");
+            return 2;
+        }
+
+        string? allowed = null;
+        if (!all && !TryReadAllowance(scopes!, out allowed, out var problem))
+        {
+            await output.WriteLineAsync(problem);
+            return 2;
+        }
+
+        user.AllowedScopes = allowed;
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            return await ReportAsync(result, "", output);
+        }
+
+        // Tokens minted from the user's keys carry the old allowance: revoked, the next request mints them anew.
+        var tokens = await services.GetRequiredService<Ledger.TokenLedger>().RevokeKeyTokensOfSubjectAsync(user.Id, cancellationToken);
+        await output.WriteLineAsync($"Scopes of '{userName}' set to {(allowed is null ? "every scope" : $"'{allowed}'")}; {tokens} token(s) minted from their keys revoked "
+            + "(their keys keep working with the new scopes; OAuth grants get them at the next refresh).");
+        return 0;
+    }
+
+    private static bool TryReadAllowance(string scopes, out string? allowed, out string problem)
+    {
+        allowed = ApiKeys.ScopeAllowance.Normalize(scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), out var unknown);
+        problem = unknown is null ? "" : $"Unknown scope '{unknown}' (known: {string.Join(' ', ScopeCatalog.All)}).";
+        return unknown is null;
+    }
+
     private static string Grants(long count) => count == 1 ? "1 grant" : $"{count} grants";
 
     private static async Task<int> ReportAsync(IdentityResult result, string success, TextWriter output)
@@ -192,9 +254,9 @@ public static class AdminCommands
 
     /// <summary>
     /// Builds just enough of the edge (configuration, database, Identity, OpenIddict's stores and the token ledger)
-    /// to manage users, migrating first.
+    /// to manage users, keys and clients, migrating first.
     /// </summary>
-    private static async Task<int> WithServicesAsync(string[] args, Func<IServiceProvider, Task<int>> action)
+    internal static async Task<int> WithServicesAsync(string[] args, Func<IServiceProvider, Task<int>> action)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(IsHostArgument).ToArray() });
         builder.Logging.ClearProviders();
@@ -202,6 +264,7 @@ public static class AdminCommands
         builder.AddFacadeData();
         builder.AddAccounts();
         builder.AddGrantStores();
+        builder.AddApiKeyStore();
         await using var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FacadeDbContext>().Database.MigrateAsync();

@@ -20,4 +20,6 @@ internal sealed record UserDetails(string Id, string? UserName, string? DisplayN
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(UserDetails))]
 [JsonSerializable(typeof(UserDetails[]))]
+[JsonSerializable(typeof(KeyListing[]))]
+[JsonSerializable(typeof(ClientListing[]))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

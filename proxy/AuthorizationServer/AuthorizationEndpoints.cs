@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Security.Claims;
 using Facade.Common;
+using Facade.Proxy.ApiKeys;
 using Facade.Proxy.Account;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
@@ -63,7 +65,9 @@ internal static class AuthorizationEndpoints
             ?? throw new InvalidOperationException("The client application cannot be found.");
         var applicationId = (await services.Applications.GetIdAsync(application, http.RequestAborted))!;
         var redirectUri = await RegisteredRedirectUriAsync(request, application, services.Applications, http.RequestAborted);
-        var scopes = request.GetScopes();
+        // Scopes the user may not hold (FacadeUser.AllowedScopes) are dropped from what is granted, not refused; the
+        // consent page shows and marks the same reduced set.
+        var scopes = ScopeAllowance.Filter(user, request.GetScopes()).ToImmutableArray();
 
         // Consent is remembered per user + client + registered redirect URI + scopes, and recorded here, once OpenIddict
         // has validated the request, from the marker the consent page's "allow" sent back (ConsentMarkers).
@@ -142,6 +146,9 @@ internal static class AuthorizationEndpoints
         // Keep OpenIddict's internal claims (scopes, authorization id, presenters) and refresh the user's own claims.
         var identity = new ClaimsIdentity(grant.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         services.Claims.Refresh(identity, user);
+
+        // A refresh keeps only what the user may still hold (an operator may have lowered it since the grant).
+        identity.SetScopes(ScopeAllowance.Filter(user, identity.GetScopes()));
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -12,11 +12,13 @@ internal sealed class EdgeCaller
 {
     private readonly string[] _scopes;
 
-    public EdgeCaller(ClaimsPrincipal principal, string jti, TokenHash tokenHash)
+    public EdgeCaller(ClaimsPrincipal principal, string jti, TokenHash tokenHash, string? forwardToken = null)
     {
         Principal = principal;
         Jti = jti;
         TokenHash = tokenHash;
+        ForwardToken = forwardToken;
+        AgentId = principal.FindFirst("agent_id")?.Value;
         _scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -24,8 +26,14 @@ internal sealed class EdgeCaller
 
     public string Jti { get; }
 
-    /// <summary>SHA-256 of the token: its key in the validated-token cache and its rate limit partition.</summary>
+    /// <summary>SHA-256 of the token (or API key): its key in the validated-token cache and its rate limit partition.</summary>
     public TokenHash TokenHash { get; }
+
+    /// <summary>The access token minted from an API key, forwarded instead of the key; null for a bearer JWT (forwarded as sent).</summary>
+    public string? ForwardToken { get; }
+
+    /// <summary>The agent an agent key (or a token minted from one) is bound to: only that agent's routes accept it.</summary>
+    public string? AgentId { get; }
 
     public bool HasAll(IReadOnlyList<string> required)
     {

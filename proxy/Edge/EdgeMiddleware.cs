@@ -1,4 +1,5 @@
 using Facade.Common;
+using Facade.Proxy.ApiKeys;
 using Facade.Proxy.Discovery;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -40,6 +41,18 @@ internal sealed partial class EdgeMiddleware(
             return;
         }
 
+        // API keys never leave the edge: the agent key header goes nowhere, and a key-authenticated request carries the
+        // token minted from the key instead (replaced again by the cluster's upstream mode, if that is not forward).
+        context.Request.Headers.Remove(ApiKeyHeaders.AgentKey);
+        if (auth.Caller?.ForwardToken is { } minted && auth.Status is EdgeAuthStatus.Valid && !policy.Anonymous)
+        {
+            context.Request.Headers.Authorization = "Bearer " + minted;
+        }
+        else if (policy.Anonymous && validator.CarriesUserKey(context.Request))
+        {
+            context.Request.Headers.Remove("Authorization");
+        }
+
         // Backend answers pass through untouched; only our own failures below are rewritten.
         if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
         {
@@ -64,7 +77,14 @@ internal sealed partial class EdgeMiddleware(
     {
         switch (result.Status)
         {
-            case EdgeAuthStatus.Valid when result.Caller!.HasAll(policy.Scopes):
+            // An agent key (or a token minted from one) serves only its own agent's routes (/agents/{agentId}/…).
+            case EdgeAuthStatus.Valid when result.Caller!.AgentId is { } agentId
+                && !string.Equals(context.Request.RouteValues["agentId"] as string, agentId, StringComparison.Ordinal):
+                await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden",
+                    "This agent key is valid only on its own agent's endpoints.");
+                return false;
+
+            case EdgeAuthStatus.Valid when result.Caller.HasAll(policy.Scopes):
                 context.User = result.Caller.Principal;
                 return true;
 

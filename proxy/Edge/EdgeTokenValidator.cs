@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Facade.Common.Tokens;
+using Facade.Proxy.ApiKeys;
 using Facade.Proxy.Hosting;
 using Facade.Proxy.Keys;
 using Facade.Proxy.Ledger;
@@ -24,6 +25,8 @@ internal readonly record struct EdgeAuthResult(EdgeAuthStatus Status, EdgeCaller
 /// RS256 signature, <c>typ at+jwt</c>, issuer, audience = canonical resource, lifetime, and the ledger. A token is
 /// signature-checked once and then remembered by its SHA-256 until it expires; every request, cached or not, asks
 /// the ledger's in-memory state whether the token was revoked, so a revocation applies on the next request.
+/// API keys come first (precedence: <c>X-Agent-API-Key</c> &gt; <c>Bearer</c> user key &gt; <c>Bearer</c> JWT; the highest
+/// credential sent decides alone) and are turned into access tokens by <see cref="ApiKeyAuthenticator"/>.
 /// </summary>
 internal sealed class EdgeTokenValidator
 {
@@ -37,13 +40,15 @@ internal sealed class EdgeTokenValidator
     private readonly bool _allowQueryToken;
     private readonly TokenLedger _ledger;
     private readonly TimeProvider _time;
+    private readonly ApiKeyAuthenticator _apiKeys;
 
     // The issuer is known only once Kestrel has an address when Facade:PublicUrl is not configured.
     private readonly Lazy<TokenValidationParameters> _parameters;
 
-    public EdgeTokenValidator(KeyRing keys, PublicUrl publicUrl, TokenLedger ledger, IOptions<EdgeOptions> edge, TimeProvider time)
+    public EdgeTokenValidator(KeyRing keys, PublicUrl publicUrl, TokenLedger ledger, ApiKeyAuthenticator apiKeys, IOptions<EdgeOptions> edge, TimeProvider time)
     {
         _ledger = ledger;
+        _apiKeys = apiKeys;
         _time = time;
         _clockSkew = edge.Value.ClockSkew;
         _allowQueryToken = edge.Value.AllowQueryStringToken;
@@ -70,6 +75,13 @@ internal sealed class EdgeTokenValidator
 
     public ValueTask<EdgeAuthResult> AuthenticateAsync(HttpContext context)
     {
+        if (context.Request.Headers.TryGetValue(ApiKeyHeaders.AgentKey, out var agentKey))
+        {
+            return agentKey.Count == 1 && agentKey[0] is { } single
+                ? _apiKeys.AuthenticateAsync(single.AsSpan().Trim(), ApiKeyKind.Agent, context.RequestAborted)
+                : new(new EdgeAuthResult(EdgeAuthStatus.Invalid));
+        }
+
         if (!TryReadToken(context.Request, out var token))
         {
             return new(new EdgeAuthResult(EdgeAuthStatus.Missing));
@@ -78,6 +90,11 @@ internal sealed class EdgeTokenValidator
         if (token.Length is 0 or > MaxTokenLength)
         {
             return new(new EdgeAuthResult(EdgeAuthStatus.Invalid));
+        }
+
+        if (_apiKeys.IsUserKey(token.Span))
+        {
+            return _apiKeys.AuthenticateAsync(token.Span, ApiKeyKind.User, context.RequestAborted);
         }
 
         var hash = TokenHash.Of(token.Span);
@@ -154,6 +171,11 @@ internal sealed class EdgeTokenValidator
         && jwt.Issuer == _parameters.Value.ValidIssuer
         && jwt.Audiences.Contains(_parameters.Value.ValidAudience, StringComparer.Ordinal)
         && new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew > _time.GetUtcNow();
+
+    /// <summary>True when the request's Authorization header holds a user key (to strip it where nothing authenticates).</summary>
+    public bool CarriesUserKey(HttpRequest request) =>
+        request.Headers.Authorization is { Count: > 0 } values
+        && values.Any(v => BearerToken.TryParse(v, out var token) && _apiKeys.IsUserKey(token.Span));
 
     /// <summary>The bearer token, without copying it. Several Authorization headers count as a (bad) token sent.</summary>
     private bool TryReadToken(HttpRequest request, out ReadOnlyMemory<char> token)

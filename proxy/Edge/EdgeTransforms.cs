@@ -25,6 +25,9 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
     public void Apply(TransformBuilderContext context)
     {
         var mode = UpstreamMode.Of(context.Cluster);
+
+        // Agent keys never leave the edge, whatever the mode (EdgeMiddleware removes the header too).
+        context.AddRequestHeaderRemove(ApiKeys.ApiKeyHeaders.AgentKey);
         if (edge.Value.AllowQueryStringToken)
         {
             // The token never travels on in the URL (where logs and backends would keep it).
@@ -51,9 +54,9 @@ internal sealed class EdgeTransforms(IConfiguration configuration, IOptions<Edge
 
         switch (mode)
         {
-            case UpstreamMode.ApiKey:
-                var header = context.Cluster!.Metadata!.GetValueOrDefault(UpstreamMode.ApiKeyHeaderKey) ?? "X-Api-Key";
-                var secretKey = context.Cluster.Metadata![UpstreamMode.ApiKeySecretKey];
+            case UpstreamMode.BackendSecret:
+                var header = context.Cluster!.Metadata!.GetValueOrDefault(UpstreamMode.BackendSecretHeaderKey) ?? "X-Api-Key";
+                var secretKey = context.Cluster.Metadata![UpstreamMode.BackendSecretKey];
                 context.AddRequestHeaderRemove("Authorization");
 
                 // Replace, never add to, whatever the client sent in that header itself.

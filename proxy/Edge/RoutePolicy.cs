@@ -50,7 +50,7 @@ public sealed class RoutePolicy
 
         if (metadata.TryGetValue(ScopesKey, out var scopes))
         {
-            foreach (var scope in Split(scopes).Where(s => !ScopeCatalog.IsKnown(s)))
+            foreach (var scope in Split(scopes).Where(s => !ScopeCatalog.IsKnown(s) && !ScopeCatalog.IsOperatorOnly(s)))
             {
                 yield return $"Route '{route.RouteId}': scope '{scope}' in {ScopesKey} is not a known scope.";
             }

@@ -32,6 +32,9 @@ public sealed class ApiToken
     /// <summary>The OpenIddict token entry of this access token.</summary>
     public string? TokenId { get; set; }
 
+    /// <summary>The API key this token was minted from (label <see cref="ApiKeyLabel"/>): revoking the key revokes it.</summary>
+    public string? KeyId { get; set; }
+
     internal static void Configure(EntityTypeBuilder<ApiToken> entity)
     {
         entity.ToTable("api_tokens");
@@ -47,7 +50,9 @@ public sealed class ApiToken
         entity.Property(t => t.RevocationSequence).HasColumnName("revoked_seq");
         entity.Property(t => t.AuthorizationId).HasColumnName("authorization_id").HasMaxLength(100);
         entity.Property(t => t.TokenId).HasColumnName("token_id").HasMaxLength(100);
+        entity.Property(t => t.KeyId).HasColumnName("key_id").HasMaxLength(40);
         entity.HasIndex(t => t.AuthorizationId);
+        entity.HasIndex(t => t.KeyId);
         entity.HasIndex(t => t.TokenId);
         entity.HasIndex(t => t.Subject);
         entity.HasIndex(t => new { t.RevocationSequence, t.Jti });

@@ -56,6 +56,14 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
         return row.RevokedAt is null && row.ExpiresAt > now;
     }
 
+    /// <summary>The ledger label of a token (<c>oauth</c>, <c>first-party</c>, <c>api-key</c>), or null when unknown.</summary>
+    public async Task<string?> LabelOfAsync(string jti, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        return await db.ApiTokens.AsNoTracking().Where(t => t.Jti == jti).Select(t => t.Label).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public Task<int> RevokeByJtiAsync(string jti, CancellationToken cancellationToken) =>
         RevokeWhereAsync(t => t.Jti == jti, cancellationToken);
 
@@ -70,6 +78,14 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
 
     public Task<int> RevokeByClientAsync(string clientId, CancellationToken cancellationToken) =>
         RevokeWhereAsync(t => t.ClientId == clientId, cancellationToken);
+
+    /// <summary>Every token minted from an API key.</summary>
+    public Task<int> RevokeByKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.KeyId == keyId, cancellationToken);
+
+    /// <summary>Every token minted from any key of a user (their allowance changed: the next request mints anew).</summary>
+    public Task<int> RevokeKeyTokensOfSubjectAsync(string subject, CancellationToken cancellationToken) =>
+        RevokeWhereAsync(t => t.Subject == subject && t.Label == ApiToken.ApiKeyLabel, cancellationToken);
 
     private async Task<int> RevokeWhereAsync(System.Linq.Expressions.Expression<Func<ApiToken, bool>> predicate, CancellationToken cancellationToken)
     {
@@ -102,7 +118,7 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
 
     /// <summary>
     /// Revoked access tokens after a feed position, in feed order (<see cref="ApiToken.RevocationSequence"/>, then jti),
-    /// at most <paramref name="limit"/>. API keys are not access tokens and are left out.
+    /// at most <paramref name="limit"/>. Tokens minted from API keys are access tokens like any other and are included.
     /// </summary>
     public async Task<IReadOnlyList<RevokedToken>> RevokedAfterAsync(RevocationPosition after, int limit, CancellationToken cancellationToken)
     {
@@ -111,7 +127,6 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
         var (sequence, jti) = (after.Sequence, after.Jti);
         return await db.ApiTokens.AsNoTracking()
             .Where(t => t.RevocationSequence > sequence || (t.RevocationSequence == sequence && string.Compare(t.Jti, jti) > 0))
-            .Where(t => t.Label != ApiToken.ApiKeyLabel)
             .OrderBy(t => t.RevocationSequence).ThenBy(t => t.Jti)
             .Take(limit)
             .Select(t => new RevokedToken(t.Jti, t.ExpiresAt, new RevocationPosition(t.RevocationSequence ?? 0, t.Jti)))

@@ -1,4 +1,5 @@
 using Facade.Common;
+using Facade.Proxy.ApiKeys;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;
@@ -37,7 +38,8 @@ internal sealed class ConsentModel(UserManager<FacadeUser> users, PendingAuthori
 
         // "Allow" and "Deny" end, through the authorize endpoint's redirect, at the client.
         ContentSecurityPolicy.Of(HttpContext).AllowFormTarget(request.RedirectUri);
-        Scopes = request.Scopes.Select(s => (s, ScopeCatalog.Describe(s))).ToList();
+        var user = await users.GetUserAsync(User);
+        Scopes = (user is null ? request.Scopes : ScopeAllowance.Filter(user, request.Scopes)).Select(s => (s, ScopeCatalog.Describe(s))).ToList();
         return Page();
     }
 
@@ -59,7 +61,7 @@ internal sealed class ConsentModel(UserManager<FacadeUser> users, PendingAuthori
             return Challenge();
         }
 
-        var marker = markers.Issue(user.Id, request.ClientId, request.RegisteredRedirectUri, request.Scopes);
+        var marker = markers.Issue(user.Id, request.ClientId, request.RegisteredRedirectUri, [.. ScopeAllowance.Filter(user, request.Scopes)]);
         return LocalRedirect(QueryHelpers.AddQueryString(request.AuthorizeUrl, ConsentMarkers.Parameter, marker));
     }
 }

@@ -17,6 +17,22 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void Production_WithoutAnApiKeyPepper_RefusesToStart()
+    {
+        var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Facade:PublicUrl"] = "https://facade.example/",
+            ["Facade:Keys:SigningCertificates:0:Path"] = Keys.TestCertificates.CreatePfx(folder, "signing", TimeSpan.FromDays(30)),
+        };
+
+        var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings, environment: "Production").Dispose());
+
+        Assert.Contains("Facade:ApiKeys:HashKey is required outside Development", Flatten(error));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void Production_NeedsExistingCertificateFiles()
     {
         var settings = new Dictionary<string, string?>
@@ -29,7 +45,7 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public async Task Production_StartsWithASigningCertificateAlone_AndSeedsNoDemoUser()
+    public async Task Production_StartsWithASigningCertificateAndAnApiKeyPepper_AndSeedsNoDemoUser()
     {
         // Codes and refresh tokens use the Data Protection key ring (created in the data folder): no encryption
         // certificate is asked for.
@@ -38,6 +54,7 @@ public sealed class StartupValidationTests
         {
             ["Facade:PublicUrl"] = "http://127.0.0.1:5998/",
             ["Facade:Keys:SigningCertificates:0:Path"] = Keys.TestCertificates.CreatePfx(folder, "signing", TimeSpan.FromDays(30)),
+            ["Facade:ApiKeys:HashKey"] = "startup-test-api-key-pepper-0123456789",
         };
 
         await using (var host = FacadeHost.Start(settings: settings, environment: "Production"))
@@ -60,6 +77,12 @@ public sealed class StartupValidationTests
     [InlineData("Facade:Accounts:MaxFailedAttempts", "0", "MaxFailedAttempts")]
     [InlineData("Facade:Accounts:LockoutDuration", "00:00:00", "LockoutDuration")]
     [InlineData("Facade:Ledger:RevocationCheckInterval", "01:00:00", "RevocationCheckInterval")]
+    [InlineData("Facade:ApiKeys:UserKeyPrefix", "", "Facade:ApiKeys:UserKeyPrefix")]
+    [InlineData("Facade:ApiKeys:UserKeyPrefix", "fk_a_", "must differ")]
+    [InlineData("Facade:ApiKeys:AgentKeyPrefix", "eyJ", "Facade:ApiKeys:AgentKeyPrefix")]
+    [InlineData("Facade:ApiKeys:HashKey", "short", "Facade:ApiKeys:HashKey must be at least 32 characters")]
+    [InlineData("Facade:ApiKeys:TokenLifetime", "1.00:00:00", "TokenLifetime")]
+    [InlineData("Facade:ApiKeys:MaxKeysPerUser", "0", "MaxKeysPerUser")]
     public void Development_WithInvalidSettings_RefusesToStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

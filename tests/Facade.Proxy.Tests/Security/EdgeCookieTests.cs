@@ -71,6 +71,6 @@ public abstract class EdgeCookieTests<TFixture>(TFixture fixture)
 
 public sealed class ForwardModeCookieTests(EdgeFixture fixture) : EdgeCookieTests<EdgeFixture>(fixture), IClassFixture<EdgeFixture>;
 
-public sealed class ApiKeyModeCookieTests(ApiKeyModeFixture fixture) : EdgeCookieTests<ApiKeyModeFixture>(fixture), IClassFixture<ApiKeyModeFixture>;
+public sealed class BackendSecretModeCookieTests(BackendSecretModeFixture fixture) : EdgeCookieTests<BackendSecretModeFixture>(fixture), IClassFixture<BackendSecretModeFixture>;
 
 public sealed class IdentityModeCookieTests(IdentityModeFixture fixture) : EdgeCookieTests<IdentityModeFixture>(fixture), IClassFixture<IdentityModeFixture>;

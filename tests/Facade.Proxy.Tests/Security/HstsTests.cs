@@ -33,6 +33,7 @@ public sealed class HstsTests : IDisposable
             ["Facade:PublicUrl"] = "https://facade.example/",
             ["Facade:Keys:SigningCertificates:0:Path"] = CreatePfx("signing"),
             ["Facade:Keys:EncryptionCertificates:0:Path"] = CreatePfx("encryption"),
+            ["Facade:ApiKeys:HashKey"] = "hsts-test-api-key-pepper-0123456789",
         });
         var https = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Single(a => a.StartsWith("https://", StringComparison.Ordinal));

@@ -2,24 +2,24 @@ using System.Net;
 
 namespace Facade.Proxy.Tests.Security;
 
-/// <summary>The legacy cluster switched to <c>api-key</c> mode through configuration, over yarp.json.</summary>
-public sealed class ApiKeyModeFixture : EdgeFixture
+/// <summary>The legacy cluster switched to <c>backend-secret</c> mode through configuration, over yarp.json.</summary>
+public sealed class BackendSecretModeFixture : EdgeFixture
 {
     public const string Secret = "s3cr3t";
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ReverseProxy:Clusters:legacy:Metadata:Facade.UpstreamToken"] = "api-key",
-        ["ReverseProxy:Clusters:legacy:Metadata:Facade.ApiKeySecret"] = "Backends:LegacyKey",
+        ["ReverseProxy:Clusters:legacy:Metadata:Facade.UpstreamToken"] = "backend-secret",
+        ["ReverseProxy:Clusters:legacy:Metadata:Facade.BackendSecret"] = "Backends:LegacyKey",
         ["Backends:LegacyKey"] = Secret,
     };
 }
 
 /// <summary>
-/// In <c>api-key</c> mode the backend gets the edge's own secret for it instead of the caller's token, and only that
+/// In <c>backend-secret</c> mode the backend gets the edge's own secret for it instead of the caller's token, and only that
 /// secret: a key the client sends itself is replaced, not passed along beside it.
 /// </summary>
-public sealed class ApiKeyModeTests(ApiKeyModeFixture fixture) : IClassFixture<ApiKeyModeFixture>
+public sealed class BackendSecretModeTests(BackendSecretModeFixture fixture) : IClassFixture<BackendSecretModeFixture>
 {
     [Theory]
     [InlineData(null)]
@@ -38,15 +38,15 @@ public sealed class ApiKeyModeTests(ApiKeyModeFixture fixture) : IClassFixture<A
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            SecurityAssert.NoLeak(body, ApiKeyModeFixture.Secret);
-            Assert.False(response.Headers.Concat(response.Content.Headers).Any(h => h.Value.Any(v => v.Contains(ApiKeyModeFixture.Secret, StringComparison.Ordinal))),
+            SecurityAssert.NoLeak(body, BackendSecretModeFixture.Secret);
+            Assert.False(response.Headers.Concat(response.Content.Headers).Any(h => h.Value.Any(v => v.Contains(BackendSecretModeFixture.Secret, StringComparison.Ordinal))),
                 "The backend secret came back to the client.");
         }
 
         var received = fixture.BackendRequest(probe);
         Assert.NotNull(received);
-        Assert.Equal(ApiKeyModeFixture.Secret, received.Header("X-Api-Key"));
-        Assert.False(received.HasHeader("Authorization"), "The bearer token reached an api-key backend.");
+        Assert.Equal(BackendSecretModeFixture.Secret, received.Header("X-Api-Key"));
+        Assert.False(received.HasHeader("Authorization"), "The bearer token reached a backend-secret backend.");
         Assert.False(received.HasHeader("X-Facade-Subject"));
     }
 
@@ -56,7 +56,7 @@ public sealed class ApiKeyModeTests(ApiKeyModeFixture fixture) : IClassFixture<A
         var (response, probe) = await fixture.SendAsync(HttpMethod.Get, "api/tasks", authorization: null);
         using (response)
         {
-            await SecurityAssert.JsonErrorAsync(response, HttpStatusCode.Unauthorized, "unauthorized", ApiKeyModeFixture.Secret);
+            await SecurityAssert.JsonErrorAsync(response, HttpStatusCode.Unauthorized, "unauthorized", BackendSecretModeFixture.Secret);
         }
 
         Assert.Null(fixture.BackendRequest(probe));
