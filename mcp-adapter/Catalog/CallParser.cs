@@ -16,11 +16,19 @@ internal static partial class CallParser
     private static readonly string[] ForbiddenHeaders =
         ["Authorization", "Proxy-Authorization", "Cookie", "Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Accept", "X-Agent-API-Key"];
 
-    public static BackendCall? Read(CallSpec? call, string label, CatalogContext context, CallArguments arguments)
+    /// <summary>The backend a channel call goes to when it names none: the device edge, where agent runtimes connect.</summary>
+    public const string DefaultChannelBackend = "agents";
+
+    public static BackendCall? Read(CallSpec? call, string label, CatalogContext context, CallArguments arguments, string? toolName = null)
     {
         if (call is null)
         {
             return null;
+        }
+
+        if (call.Channel is not null)
+        {
+            return ReadChannel(call, label, context, arguments, toolName);
         }
 
         var errors = context.Errors;
@@ -69,6 +77,53 @@ internal static partial class CallParser
         }
 
         return new BackendCall { Backend = backend, Method = method, Path = path, Query = call.Query, Headers = call.Headers, Body = body, Result = result };
+    }
+
+    /// <summary>
+    /// <c>{"channel": "research", "backend": "agents", "timeoutSeconds": 30}</c>: the agent must be in the catalog, the
+    /// backend known, and its own timeout longer than the device edge's wait, so a late agent is reported as such.
+    /// </summary>
+    private static BackendCall? ReadChannel(CallSpec call, string label, CatalogContext context, CallArguments arguments, string? toolName)
+    {
+        var errors = context.Errors;
+        var before = errors.Count;
+        var agentId = call.Channel!;
+        if (arguments.ReadOnly)
+        {
+            errors.Add(label, "call.channel: only tools can be answered by an agent's channel, not resources");
+            return null;
+        }
+
+        if (!context.AgentIds.Contains(agentId))
+        {
+            errors.Add(label, $"call.channel '{agentId}' is not an agent of this catalog (known: {(context.AgentIds.Count == 0 ? "none" : string.Join(", ", context.AgentIds.Order(StringComparer.Ordinal)))})");
+        }
+
+        BackendDefinition? backend;
+        if (call.Backend is null && !context.Backends.ContainsKey(DefaultChannelBackend) && !context.BrokenBackends.Contains(DefaultChannelBackend))
+        {
+            errors.Add(label, $"call.backend: a channel call needs the device edge as backend '{DefaultChannelBackend}' in backends (or name another one in call.backend)");
+            backend = null;
+        }
+        else
+        {
+            context.TryResolveBackend(call.Backend ?? DefaultChannelBackend, "call.backend", label, out backend);
+        }
+
+        // Fractions and values out of 1-120 were reported by the schema.
+        var timeout = call.TimeoutSeconds is { } seconds ? (int)seconds : ChannelTarget.DefaultTimeoutSeconds;
+        if (backend is not null && (backend.Timeout is not { } backendTimeout || backendTimeout.TotalSeconds <= timeout))
+        {
+            errors.Add(label, $"call.timeoutSeconds ({timeout}) must be below the timeout of backend '{backend.Name}' "
+                + $"({(backend.Timeout is { } t ? $"{t.TotalSeconds:0.#}" : "not set")}): set backends.{backend.Name}.timeoutSeconds above it, so the device edge reports a late agent before the adapter gives up");
+        }
+
+        if (errors.Count > before || backend is null || toolName is null)
+        {
+            return null;
+        }
+
+        return ChannelTarget.Call(backend, agentId, toolName, timeout);
     }
 
     private static string Described(CallArguments arguments) =>
