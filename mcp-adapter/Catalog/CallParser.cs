@@ -94,7 +94,12 @@ internal static partial class CallParser
             return null;
         }
 
-        if (!context.AgentIds.Contains(agentId))
+        // An id of the wrong shape, or a timeout that is not a whole number of 1-120 seconds, was reported by the schema.
+        var wellFormed = AgentId().IsMatch(agentId);
+        var seconds = call.TimeoutSeconds ?? ChannelTarget.DefaultTimeoutSeconds;
+        var timeout = (int)Math.Clamp(seconds, 0, ChannelTarget.MaxTimeoutSeconds + 1);
+        var timeoutValid = seconds == timeout && timeout is >= 1 and <= ChannelTarget.MaxTimeoutSeconds;
+        if (wellFormed && !context.AgentIds.Contains(agentId))
         {
             errors.Add(label, $"call.channel '{agentId}' is not an agent of this catalog (known: {(context.AgentIds.Count == 0 ? "none" : string.Join(", ", context.AgentIds.Order(StringComparer.Ordinal)))})");
         }
@@ -110,15 +115,13 @@ internal static partial class CallParser
             context.TryResolveBackend(call.Backend ?? DefaultChannelBackend, "call.backend", label, out backend);
         }
 
-        // Fractions and values out of 1-120 were reported by the schema.
-        var timeout = call.TimeoutSeconds is { } seconds ? (int)seconds : ChannelTarget.DefaultTimeoutSeconds;
-        if (backend is not null && (backend.Timeout is not { } backendTimeout || backendTimeout.TotalSeconds <= timeout))
+        if (backend is not null && timeoutValid && (backend.Timeout is not { } backendTimeout || backendTimeout.TotalSeconds <= timeout))
         {
             errors.Add(label, $"call.timeoutSeconds ({timeout}) must be below the timeout of backend '{backend.Name}' "
                 + $"({(backend.Timeout is { } t ? $"{t.TotalSeconds:0.#}" : "not set")}): set backends.{backend.Name}.timeoutSeconds above it, so the device edge reports a late agent before the adapter gives up");
         }
 
-        if (errors.Count > before || backend is null || toolName is null)
+        if (errors.Count > before || backend is null || toolName is null || !wellFormed || !timeoutValid)
         {
             return null;
         }
@@ -156,6 +159,9 @@ internal static partial class CallParser
 
         return path;
     }
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
+    private static partial Regex AgentId();
 
     [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     private static partial Regex HeaderName();
