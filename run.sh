@@ -2,6 +2,7 @@
 # Facade: one command to run the whole system, one to run every test.
 #   ./run.sh            edge (http://127.0.0.1:5000) + MCP adapter (5010) + device edge (5020, MQTT 1883) + legacy API mock (5030)
 #                       + device simulator (control 5040; SIMULATED_DEVICES devices, default 5, owned by the demo user)
+#                       + agent responder (health 5050; answers the research agent's skills with a demo agent key)
 #                       on embedded defaults
 #   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
 #                       MCP TypeScript SDK client for the end-to-end tests, mosquitto for the device edge's External mode)
@@ -107,6 +108,26 @@ provision_simulated_devices() {
   done <<<"$devices"
 }
 
+# The research agent's runtime (mocks/AgentResponder) answers with an agent key of the demo user, created once with the
+# edge's admin CLI (`keys create` prints the key alone on its last line) and kept in data/agent-responder/key (mode 600).
+# A key the edge no longer accepts (a fresh database, a revoked key) is replaced. The key never goes on a command line.
+AGENT_KEY_FILE="${AGENT_KEY_FILE:-$ROOT/data/agent-responder/key}"
+ensure_agent_key() {
+  local status key
+  if [ -s "$AGENT_KEY_FILE" ]; then
+    status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H @<(printf 'X-Agent-API-Key: %s\n' "$(head -n 1 "$AGENT_KEY_FILE")") \
+      http://127.0.0.1:5000/oauth/key-token || true)
+    [ "$status" = 200 ] && return 0
+    log "the agent key in $AGENT_KEY_FILE is not accepted (HTTP $status); creating a new one"
+  fi
+  log "creating the research agent's key for the demo user"
+  key=$(cli proxy Facade.Proxy keys create --user demo --agent research --scopes "agents:serve" | tail -n 1) && [ -n "$key" ] \
+    || die "could not create the research agent's key (dotnet run --project proxy -- keys create --user demo --agent research --scopes agents:serve)"
+  mkdir -p "$(dirname "$AGENT_KEY_FILE")"
+  (umask 077 && printf '%s\n' "$key" >"$AGENT_KEY_FILE")
+  chmod 600 "$AGENT_KEY_FILE"
+}
+
 run_system() {
   ensure_packages curl curl
   ensure_dotnet
@@ -131,6 +152,10 @@ run_system() {
   dotnet run -c Release --no-build --project mocks/DeviceSimulator --launch-profile device-simulator -- --credentials "$SIMULATOR_CREDENTIALS" &
   pids+=($!)
   wait_for http://127.0.0.1:5040/healthz "device simulator"
+  ensure_agent_key
+  dotnet run -c Release --no-build --project mocks/AgentResponder --launch-profile agent-responder -- --key-file "$AGENT_KEY_FILE" &
+  pids+=($!)
+  wait_for http://127.0.0.1:5050/healthz "agent responder"
   cat <<TXT
 
   Facade is running (Development mode, data in $ROOT/data)
@@ -139,7 +164,7 @@ run_system() {
       resource    http://127.0.0.1:5000/.well-known/oauth-protected-resource/api
       REST        http://127.0.0.1:5000/api/tasks   (needs a token with tasks:read)
       MCP         http://127.0.0.1:5000/mcp         (streamable HTTP, also at / and /api/mcp; /sse for HTTP+SSE clients)
-      agent MCP   http://127.0.0.1:5000/agents/planner/mcp
+      agent MCP   http://127.0.0.1:5000/agents/planner/mcp, http://127.0.0.1:5000/agents/research/mcp
       devices     http://127.0.0.1:5000/devices     (needs devices:read; provisioning devices:write)
       login       http://127.0.0.1:5000/account/login
     MCP adapter (behind the edge, loopback) http://127.0.0.1:5010
@@ -148,6 +173,7 @@ run_system() {
     Legacy API mock (loopback)              http://127.0.0.1:5030
     Device simulator (loopback control)     http://127.0.0.1:5040   (GET /devices, POST /devices/{id}/offline[?seconds=N], POST /devices/{id}/online)
       simulated devices of the demo user    ${SIMULATED_DEVICES:-5} (ids and secrets in $SIMULATOR_CREDENTIALS)
+    Agent responder (loopback health)       http://127.0.0.1:5050   (answers the research agent over MQTT; its key in $AGENT_KEY_FILE)
     Demo user                               demo / demo-password
 
   Ctrl+C stops everything.

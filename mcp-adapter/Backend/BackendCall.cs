@@ -22,6 +22,12 @@ public sealed class BackendCall
 
     public ResultSelector Result { get; init; } = ResultSelector.Whole;
 
+    /// <summary>
+    /// Set for a call answered by an agent's runtime: the request is <c>POST /agents/{id}/calls</c> with the envelope
+    /// <c>{tool, arguments, timeoutSeconds}</c> as its body, and the reply is read as the contract's <c>{result}|{error}</c>.
+    /// </summary>
+    public ChannelTarget? Channel { get; init; }
+
     /// <summary>Every argument the path, query and headers consume (not sent again in an <see cref="BodyKind.Arguments"/> body).</summary>
     public IEnumerable<string> NonBodyArguments =>
         Path.Variables.Concat(Query.Select(q => q.Argument)).Concat(Headers.Select(h => h.Argument));

@@ -17,7 +17,7 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
     /// <summary>The named <see cref="HttpClient"/> (no automatic redirects, no cookies, no client-level timeout).</summary>
     public const string HttpClientName = "Facade.Backend";
 
-    private static readonly JsonSerializerOptions PrettyJson = new()
+    internal static readonly JsonSerializerOptions PrettyJson = new()
     {
         WriteIndented = true,
 
@@ -133,6 +133,11 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
             if (tooLarge)
             {
                 return BackendMessages.TooLarge(call.Backend, settings.MaxResponseBytes, status);
+            }
+
+            if (call.Channel is { } channel)
+            {
+                return ChannelReplies.Read(call.Backend, channel, response.StatusCode, content, RetryAfter(response));
             }
 
             return response.IsSuccessStatusCode

@@ -98,6 +98,12 @@ internal sealed class BackendRequest
 
     private static byte[]? BuildBody(BackendCall call, JsonElement arguments)
     {
+        if (call.Channel is { } channel)
+        {
+            // The device edge's call envelope (AGENTS-CONTRACT.md): the agent gets the arguments exactly as the caller sent them.
+            return JsonSerializer.SerializeToUtf8Bytes(new ChannelEnvelope(channel.Tool, arguments, channel.TimeoutSeconds), ChannelEnvelope.JsonOptions);
+        }
+
         switch (call.Body.Kind)
         {
             case BodyKind.None:
@@ -144,4 +150,10 @@ internal sealed class BackendRequest
         value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Uri.GetLeftPart(UriPartial.Path)} ({Headers.Count} headers, body {Body?.Length ?? 0} bytes)");
+}
+
+/// <summary>The body of <c>POST /agents/{id}/calls</c>.</summary>
+internal sealed record ChannelEnvelope(string Tool, JsonElement Arguments, int TimeoutSeconds)
+{
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
 }

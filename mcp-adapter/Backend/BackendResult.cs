@@ -38,6 +38,12 @@ public enum BackendFailure
 
     /// <summary>The response lacked the part the tool's <c>result</c> selects.</summary>
     UnexpectedResponse,
+
+    /// <summary>The agent's runtime answered a channel call with <c>{"error": …}</c>.</summary>
+    AgentError,
+
+    /// <summary>The device edge gave up on a channel call: no answer in time (504) or the runtime went away mid-call (502).</summary>
+    AgentUnavailable,
 }
 
 /// <summary>

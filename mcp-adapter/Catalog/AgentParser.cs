@@ -1,3 +1,4 @@
+using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog.Format;
 
 namespace Facade.McpAdapter.Catalog;
@@ -93,6 +94,8 @@ internal static class AgentParser
             .Select(e => PromptParser.Parse(e.Spec, CatalogErrors.Label($"{label}.ownPrompts", e.Index, e.Spec.Name), context))
             .OfType<PromptDefinition>());
 
+        var announced = AnnouncedSkills(id, spec, tools, label, context);
+
         CatalogLoader.ReportDuplicates(errors, label, "resource URI", resources.Select(r => r.Uri));
         CatalogLoader.ReportDuplicates(errors, label, "resource name", resources.Select(r => r.Name).Concat(templates.Select(t => t.Name)));
         CatalogLoader.ReportDuplicates(errors, label, "prompt name", prompts.Select(p => p.Name));
@@ -107,8 +110,39 @@ internal static class AgentParser
             Title = spec.Title,
             Description = spec.Description,
             AllowedUsers = users,
-            View = new CatalogView(tools, resources, templates, prompts),
+            View = new CatalogView(tools, resources, templates, prompts) { AnnouncedSkills = announced },
         };
+    }
+
+    /// <summary>
+    /// Listed when <c>announcedSkills</c> says so, or by default when one of the agent's own tools is answered on its
+    /// own channel (then through that tool's backend and wait); otherwise through backend <c>agents</c>, checked here.
+    /// </summary>
+    private static AnnouncedSkillsSource? AnnouncedSkills(string id, AgentSpec spec, List<ToolDefinition> tools, string label, CatalogContext context)
+    {
+        var own = tools.FirstOrDefault(t => t.Call.Channel?.AgentId == id);
+        if (spec.AnnouncedSkills == false || (spec.AnnouncedSkills is null && own is null))
+        {
+            return null;
+        }
+
+        if (own is not null)
+        {
+            return new AnnouncedSkillsSource(id, own.Call.Backend, own.Call.Channel!.TimeoutSeconds);
+        }
+
+        if (!context.TryResolveBackend(CallParser.DefaultChannelBackend, "announcedSkills: backend", label, out var backend))
+        {
+            return null;
+        }
+
+        if (backend.Timeout is not { } timeout || timeout.TotalSeconds <= ChannelTarget.DefaultTimeoutSeconds)
+        {
+            context.Errors.Add(label, $"announcedSkills: backend '{backend.Name}' needs a timeoutSeconds above {ChannelTarget.DefaultTimeoutSeconds} (the device edge's wait for an announced skill)");
+            return null;
+        }
+
+        return new AnnouncedSkillsSource(id, backend, ChannelTarget.DefaultTimeoutSeconds);
     }
 
     private static void AddOnce<T>(CatalogErrors errors, string label, List<T> list, T item, string reference)

@@ -16,11 +16,19 @@ internal static partial class CallParser
     private static readonly string[] ForbiddenHeaders =
         ["Authorization", "Proxy-Authorization", "Cookie", "Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Accept", "X-Agent-API-Key"];
 
-    public static BackendCall? Read(CallSpec? call, string label, CatalogContext context, CallArguments arguments)
+    /// <summary>The backend a channel call goes to when it names none: the device edge, where agent runtimes connect.</summary>
+    public const string DefaultChannelBackend = "agents";
+
+    public static BackendCall? Read(CallSpec? call, string label, CatalogContext context, CallArguments arguments, string? toolName = null)
     {
         if (call is null)
         {
             return null;
+        }
+
+        if (call.Channel is not null)
+        {
+            return ReadChannel(call, label, context, arguments, toolName);
         }
 
         var errors = context.Errors;
@@ -71,6 +79,56 @@ internal static partial class CallParser
         return new BackendCall { Backend = backend, Method = method, Path = path, Query = call.Query, Headers = call.Headers, Body = body, Result = result };
     }
 
+    /// <summary>
+    /// <c>{"channel": "research", "backend": "agents", "timeoutSeconds": 30}</c>: the agent must be in the catalog, the
+    /// backend known, and its own timeout longer than the device edge's wait, so a late agent is reported as such.
+    /// </summary>
+    private static BackendCall? ReadChannel(CallSpec call, string label, CatalogContext context, CallArguments arguments, string? toolName)
+    {
+        var errors = context.Errors;
+        var before = errors.Count;
+        var agentId = call.Channel!;
+        if (arguments.ReadOnly)
+        {
+            errors.Add(label, "call.channel: only tools can be answered by an agent's channel, not resources");
+            return null;
+        }
+
+        // An id of the wrong shape, or a timeout that is not a whole number of 1-120 seconds, was reported by the schema.
+        var wellFormed = AgentId().IsMatch(agentId);
+        var seconds = call.TimeoutSeconds ?? ChannelTarget.DefaultTimeoutSeconds;
+        var timeout = (int)Math.Clamp(seconds, 0, ChannelTarget.MaxTimeoutSeconds + 1);
+        var timeoutValid = seconds == timeout && timeout is >= 1 and <= ChannelTarget.MaxTimeoutSeconds;
+        if (wellFormed && !context.AgentIds.Contains(agentId))
+        {
+            errors.Add(label, $"call.channel '{agentId}' is not an agent of this catalog (known: {(context.AgentIds.Count == 0 ? "none" : string.Join(", ", context.AgentIds.Order(StringComparer.Ordinal)))})");
+        }
+
+        BackendDefinition? backend;
+        if (call.Backend is null && !context.Backends.ContainsKey(DefaultChannelBackend) && !context.BrokenBackends.Contains(DefaultChannelBackend))
+        {
+            errors.Add(label, $"call.backend: a channel call needs the device edge as backend '{DefaultChannelBackend}' in backends (or name another one in call.backend)");
+            backend = null;
+        }
+        else
+        {
+            context.TryResolveBackend(call.Backend ?? DefaultChannelBackend, "call.backend", label, out backend);
+        }
+
+        if (backend is not null && timeoutValid && (backend.Timeout is not { } backendTimeout || backendTimeout.TotalSeconds <= timeout))
+        {
+            errors.Add(label, $"call.timeoutSeconds ({timeout}) must be below the timeout of backend '{backend.Name}' "
+                + $"({(backend.Timeout is { } t ? $"{t.TotalSeconds:0.#}" : "not set")}): set backends.{backend.Name}.timeoutSeconds above it, so the device edge reports a late agent before the adapter gives up");
+        }
+
+        if (errors.Count > before || backend is null || toolName is null || !wellFormed || !timeoutValid)
+        {
+            return null;
+        }
+
+        return ChannelTarget.Call(backend, agentId, toolName, timeout);
+    }
+
     private static string Described(CallArguments arguments) =>
         arguments.Source.StartsWith("inputSchema", StringComparison.Ordinal) ? $"in {arguments.Source}" : arguments.Source;
 
@@ -101,6 +159,9 @@ internal static partial class CallParser
 
         return path;
     }
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
+    private static partial Regex AgentId();
 
     [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     private static partial Regex HeaderName();

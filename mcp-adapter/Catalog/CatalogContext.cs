@@ -5,7 +5,12 @@ using Facade.McpAdapter.Backend;
 namespace Facade.McpAdapter.Catalog;
 
 /// <summary>What every section parser shares: the error list, the known backends and the catalog's folder.</summary>
-internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory, IReadOnlyDictionary<string, BackendDefinition> backends, IReadOnlySet<string> brokenBackends)
+internal sealed class CatalogContext(
+    CatalogErrors errors,
+    string baseDirectory,
+    IReadOnlyDictionary<string, BackendDefinition> backends,
+    IReadOnlySet<string> brokenBackends,
+    IReadOnlySet<string>? agentIds = null)
 {
     public CatalogErrors Errors { get; } = errors;
 
@@ -16,6 +21,9 @@ internal sealed class CatalogContext(CatalogErrors errors, string baseDirectory,
 
     /// <summary>Backends that are declared but already reported as invalid; references to them add no second error.</summary>
     public IReadOnlySet<string> BrokenBackends { get; } = brokenBackends;
+
+    /// <summary>Every agent id under <c>agents</c> (channel calls must name one of them).</summary>
+    public IReadOnlySet<string> AgentIds { get; } = agentIds ?? new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Every scope must be one of the edge's API scopes (<see cref="ScopeCatalog.Api"/>); duplicates are dropped.</summary>
     public IReadOnlyList<string> CheckScopes(IReadOnlyList<string>? scopes, string label)

@@ -65,7 +65,7 @@ public static class CatalogLoader
     private static ToolCatalog? Build(CatalogFile file, string baseDirectory, string source, IReadOnlyDictionary<string, string>? overrides, CatalogErrors errors)
     {
         var backends = BackendsSection.Read(file.Backends, overrides, errors, out var brokenBackends);
-        var context = new CatalogContext(errors, baseDirectory, backends, brokenBackends);
+        var context = new CatalogContext(errors, baseDirectory, backends, brokenBackends, new HashSet<string>(file.Agents.Keys, StringComparer.Ordinal));
 
         var tools = new List<ToolDefinition>();
         var toolLabels = new Dictionary<string, string>(StringComparer.Ordinal);

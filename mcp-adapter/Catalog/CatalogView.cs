@@ -38,6 +38,9 @@ public sealed class CatalogView
 
     public IReadOnlyList<PromptDefinition> Prompts { get; }
 
+    /// <summary>Set for an agent that also lists its runtime's announced skills; the catalog's own tools win on a name clash.</summary>
+    public AnnouncedSkillsSource? AnnouncedSkills { get; init; }
+
     public bool TryGetTool(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ToolDefinition? tool) =>
         _tools.TryGetValue(name, out tool);
 

@@ -11,7 +11,7 @@ internal static class SchemaResults
     /// <summary>Keywords whose value is one subschema; see <see cref="Subschema"/>.</summary>
     private static readonly HashSet<string> SingleSchemaKeywords = new(StringComparer.Ordinal)
     {
-        "items", "additionalProperties", "propertyNames", "contains", "unevaluatedItems", "unevaluatedProperties", "additionalItems",
+        "items", "additionalProperties", "propertyNames", "contains", "unevaluatedItems", "unevaluatedProperties", "additionalItems", "if", "then", "else", "not",
     };
 
     /// <summary>Every node of the results, depth first (the root included).</summary>

@@ -22,7 +22,7 @@ internal static class ToolParser
         }
 
         var scopes = context.CheckScopes(spec.Scopes, label);
-        var call = CallParser.Read(spec.Call, label, context, CallArguments.FromSchema(inputSchema));
+        var call = CallParser.Read(spec.Call, label, context, CallArguments.FromSchema(inputSchema), spec.Name);
         if (context.Errors.Count > before || spec.Name is null || spec.Description is null || spec.Scopes is null || call is null || compiled is null)
         {
             return null;

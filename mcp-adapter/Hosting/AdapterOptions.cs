@@ -33,6 +33,13 @@ public sealed class AdapterOptions
     /// <summary>What tools/list, resources/list, resources/templates/list and prompts/list show (see <see cref="ToolListing"/>).</summary>
     public ToolListing ToolListing { get; set; } = ToolListing.Grantable;
 
+    /// <summary>
+    /// How long the skills an agent's runtime announced (the device edge's <c>/agents/{id}/skills</c>) are reused per
+    /// agent and user before the device edge is asked again; zero asks on every list and call.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan AnnouncedSkillsCacheLifetime { get; set; } = TimeSpan.FromSeconds(1);
+
     public string ResourceMetadataUrl => Facade.Common.BearerChallenge.ResourceMetadataUrl(Issuer!.AbsoluteUri, "mcp");
 }
 

@@ -1,4 +1,5 @@
 using Facade.Common.Auth;
+using Facade.McpAdapter.Agents;
 using Facade.McpAdapter.Auth;
 using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog;
@@ -48,6 +49,7 @@ internal static class McpExtensions
         builder.Services.AddSingleton<OriginGuard>();
         builder.Services.AddSingleton<McpGate>();
         builder.Services.AddSingleton<LegacySseEndpoints>();
+        builder.Services.AddSingleton<AnnouncedSkills>();
 
         builder.Services.AddToolCatalog();
         builder.Services.AddBackendInvoker();

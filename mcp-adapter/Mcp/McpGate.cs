@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Facade.Common;
+using Facade.McpAdapter.Agents;
 using Facade.McpAdapter.Catalog;
 using Facade.McpAdapter.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,13 +15,26 @@ namespace Facade.McpAdapter.Mcp;
 /// call the token lacks a scope for is answered at the HTTP level with 403 insufficient_scope and the scopes to ask
 /// for: clients step up and retry (MCP 2025-11-25).
 /// </summary>
-internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> options) : IMiddleware
+internal sealed class McpGate(ToolCatalog catalog, AnnouncedSkills announced, IOptions<AdapterOptions> options) : IMiddleware
 {
     public const string AgentScope = "agents:invoke";
 
+    /// <summary>The claim the edge puts in tokens minted from an agent key (AGENTS-CONTRACT.md).</summary>
+    public const string AgentIdClaim = "agent_id";
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!McpSurface.IsMcpPath(context.Request.Path, out var agentId) || context.User.Identity?.IsAuthenticated != true)
+        var isMcp = McpSurface.IsMcpPath(context.Request.Path, out var agentId);
+        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(AgentIdClaim)?.Value is { } boundAgent
+            && !(isMcp && string.Equals(agentId, boundAgent, StringComparison.Ordinal)))
+        {
+            // The edge already confines agent keys to their agent's routes; reached around it, so does the adapter.
+            await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden",
+                $"This token belongs to the agent '{boundAgent}' and may only be used on /agents/{boundAgent}/mcp.");
+            return;
+        }
+
+        if (!isMcp || context.User.Identity?.IsAuthenticated != true)
         {
             await next(context);
             return;
@@ -65,7 +79,7 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
             }
 
             using var document = body.Document;
-            if (document is not null && MissingScopes(document.RootElement, view, caller) is { Length: > 0 } needed)
+            if (document is not null && await MissingScopesAsync(document.RootElement, view, caller, context.RequestAborted) is { Length: > 0 } needed)
             {
                 await BearerChallenge.WriteInsufficientScopeAsync(context, options.Value.ResourceMetadataUrl, needed);
                 return;
@@ -119,15 +133,21 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
         }
     }
 
-    /// <summary>The scopes the requested tools, resources or prompts need and the token lacks (empty when none).</summary>
-    private static string MissingScopes(JsonElement root, CatalogView view, Caller caller)
+    /// <summary>The scopes the requested tools (catalog or announced), resources or prompts need and the token lacks (empty when none).</summary>
+    private async Task<string> MissingScopesAsync(JsonElement root, CatalogView view, Caller caller, CancellationToken cancellationToken)
     {
         var messages = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToArray() : [root];
-        var needed = messages.SelectMany(m => RequiredScopes(m, view)).Distinct(StringComparer.Ordinal).ToList();
+        var needed = new List<string>();
+        foreach (var message in messages)
+        {
+            needed.AddRange(await RequiredScopesAsync(message, view, caller, cancellationToken));
+        }
+
+        needed = [.. needed.Distinct(StringComparer.Ordinal)];
         return needed.All(caller.Scopes.Contains) ? "" : string.Join(' ', needed);
     }
 
-    private static IReadOnlyList<string> RequiredScopes(JsonElement message, CatalogView view)
+    private async ValueTask<IReadOnlyList<string>> RequiredScopesAsync(JsonElement message, CatalogView view, Caller caller, CancellationToken cancellationToken)
     {
         if (message.ValueKind != JsonValueKind.Object
             || !message.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
@@ -138,7 +158,8 @@ internal sealed class McpGate(ToolCatalog catalog, IOptions<AdapterOptions> opti
 
         return method.GetString() switch
         {
-            "tools/call" when Text(parameters, "name") is { } name && view.TryGetTool(name, out var tool) => tool.Scopes,
+            "tools/call" when Text(parameters, "name") is { } name =>
+                await announced.FindAsync(view, name, caller, cancellationToken) is { } tool ? tool.Scopes : [],
             "resources/read" when Text(parameters, "uri") is { } uri && view.TryResolveResource(uri, out var match) => match.Scopes,
             "prompts/get" when Text(parameters, "name") is { } name && view.TryGetPrompt(name, out var prompt) => prompt.Scopes,
             _ => [],

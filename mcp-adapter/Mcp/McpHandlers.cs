@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Facade.McpAdapter.Agents;
 using Facade.McpAdapter.Backend;
 using Facade.McpAdapter.Catalog;
 using Facade.McpAdapter.Hosting;
@@ -22,20 +23,21 @@ internal static class McpHandlers
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public static ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
+    public static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {
         var (view, caller, listing) = Resolve(request.Services);
-        return ValueTask.FromResult(new ListToolsResult
+        var tools = await request.Services!.GetRequiredService<AnnouncedSkills>().ListAsync(view, caller, cancellationToken);
+        return new ListToolsResult
         {
-            Tools = [.. view.Tools.Where(t => Listed(listing, caller, t.Scopes)).Select(ToProtocol)],
-        });
+            Tools = [.. tools.Where(t => Listed(listing, caller, t.Scopes)).Select(ToProtocol)],
+        };
     }
 
     public static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var (view, caller, _) = Resolve(request.Services);
         var name = request.Params?.Name ?? "";
-        if (!view.TryGetTool(name, out var tool))
+        if (await request.Services!.GetRequiredService<AnnouncedSkills>().FindAsync(view, name, caller, cancellationToken) is not { } tool)
         {
             throw new McpProtocolException($"Unknown tool: '{name}'.", McpErrorCode.InvalidParams);
         }

@@ -85,6 +85,11 @@ internal sealed record CallSpec
     public BodyMapping? Body { get; init; }
 
     public string? Result { get; init; }
+
+    /// <summary>A channel call: the agent whose runtime answers it.</summary>
+    public string? Channel { get; init; }
+
+    public double? TimeoutSeconds { get; init; }
 }
 
 /// <summary><c>resources[i]</c> (with <see cref="Uri"/>) and <c>resourceTemplates[i]</c> (with <see cref="UriTemplate"/>).</summary>
@@ -166,4 +171,6 @@ internal sealed record AgentSpec
     public IReadOnlyList<PromptSpec?> OwnPrompts { get; init; } = [];
 
     public IReadOnlyList<string>? AllowedUsers { get; init; }
+
+    public bool? AnnouncedSkills { get; init; }
 }

@@ -60,7 +60,8 @@ internal static class CatalogSchema
 
     private static void Collect(EvaluationResults node, JsonElement instance, Func<JsonPointer, (string Label, JsonPointer Path)> split, List<string> messages)
     {
-        if (node.IsValid)
+        // An "if" that does not match only picks "else"; it is no error of the document.
+        if (node.IsValid || node.EvaluationPath.ToString().EndsWith("/if", StringComparison.Ordinal))
         {
             return;
         }

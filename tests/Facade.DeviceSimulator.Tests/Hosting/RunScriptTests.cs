@@ -36,6 +36,13 @@ public sealed class RunScriptTests
         Assert.True(greenhouse >= 0 && power >= 0, string.Join('\n', calls));
         Assert.True(greenhouse < deviceEdge && power < deviceEdge && deviceEdge < simulator, string.Join('\n', calls));
         Assert.DoesNotContain("fdev_", run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // The research agent's key: created once with the edge's admin CLI, kept private, handed to the responder as a file.
+        Assert.Contains($"{root}/proxy: bin/Release/net10.0/Facade.Proxy.dll keys create --user demo --agent research --scopes agents:serve", calls);
+        var responder = calls.FindIndex(c => c.Contains($"run -c Release --no-build --project mocks/AgentResponder --launch-profile agent-responder -- --key-file {run.AgentKeyFile}", StringComparison.Ordinal));
+        Assert.True(responder > deviceEdge, string.Join('\n', calls));
+        Assert.Equal("fk_a_standin-agent-key", run.AgentKey);
+        Assert.DoesNotContain("fk_a_standin-agent-key", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -56,7 +63,7 @@ public sealed class RunScriptTests
         Assert.All(run.Services, pid => Assert.False(IsRunning(pid), $"service {pid} still runs"));
     }
 
-    private sealed record ScriptRun(int ExitCode, string Stdout, string Stderr, List<string> Calls, List<int> Services);
+    private sealed record ScriptRun(int ExitCode, string Stdout, string Stderr, List<string> Calls, List<int> Services, string AgentKeyFile = "", string? AgentKey = null);
 
     /// <summary>
     /// Runs <c>./run.sh</c>; <paramref name="demoUserId"/> null makes <c>users show demo</c> print nothing, and
@@ -82,6 +89,7 @@ public sealed class RunScriptTests
                     exec sleep 300 ;;
                   *Facade.Proxy.dll)
                     echo "$PWD: $*" >> '{{calls}}'
+                    case "$*" in *"keys create"*) printf 'Key created (shown once):\nfk_a_standin-agent-key\n'; exit 0 ;; esac
                     {{(demoUserId is null ? "" : $"printf 'id: {demoUserId}\\nusername: demo\\n'")}}
                     exit 0 ;;
                   *Facade.Mocks.DeviceSimulator.dll)
@@ -106,14 +114,23 @@ public sealed class RunScriptTests
                 RedirectStandardError = true,
             };
             start.Environment["PATH"] = bin.FullName + ":/usr/bin:/bin";
+            start.Environment["AGENT_KEY_FILE"] = Path.Combine(bin.FullName, "agent-responder", "key");
             using var process = Process.Start(start)!;
             try
             {
                 var stdout = process.StandardOutput.ReadToEndAsync(ct);
                 var stderr = process.StandardError.ReadToEndAsync(ct);
                 await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+                var keyFile = start.Environment["AGENT_KEY_FILE"]!;
+                string? key = null;
+                if (File.Exists(keyFile))
+                {
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+                    key = (await File.ReadAllTextAsync(keyFile, ct)).Trim();
+                }
+
                 return new ScriptRun(process.ExitCode, await stdout, await stderr, [.. await ReadLinesAsync(calls)],
-                    [.. (await ReadLinesAsync(services)).Select(line => int.Parse(line, CultureInfo.InvariantCulture))]);
+                    [.. (await ReadLinesAsync(services)).Select(line => int.Parse(line, CultureInfo.InvariantCulture))], keyFile, key);
             }
             finally
             {
