@@ -24,7 +24,10 @@ public sealed class FacadeStack : IAsyncDisposable
 
     public McpAdapterHost Adapter { get; }
 
-    /// <summary>The device edge, when started with <c>withDevices</c>: the edge's <c>device-edge</c> cluster and the adapter's <c>devices</c> backend.</summary>
+    /// <summary>
+    /// The device edge, when started with <c>withDevices</c>: the edge's <c>device-edge</c> cluster and the adapter's
+    /// <c>devices</c> and <c>agents</c> (agent channel) backends.
+    /// </summary>
     public DeviceEdgeHost? Devices { get; }
 
     public Uri McpUrl => new(Edge.BaseUrl, "mcp");
@@ -77,6 +80,7 @@ public sealed class FacadeStack : IAsyncDisposable
         if (withDevices)
         {
             adapterAll["Adapter:Backends:devices"] = $"http://127.0.0.1:{devicesPort}/";
+            adapterAll["Adapter:Backends:agents"] = $"http://127.0.0.1:{devicesPort}/";
         }
 
         foreach (var (key, value) in adapterSettings ?? new Dictionary<string, string?>())
