@@ -10,5 +10,5 @@ internal static class AgentScopes
     public const string Serve = Facade.Common.ScopeCatalog.AgentsServe;
 
     /// <summary>The claim binding a token to one agent (tokens minted from an agent key).</summary>
-    public const string AgentIdClaim = "agent_id";
+    public const string AgentIdClaim = Facade.Common.Tokens.FacadeClaims.AgentId;
 }

@@ -7,7 +7,7 @@ namespace Facade.McpAdapter.Agents;
 
 /// <summary>
 /// Turns the device edge's <c>GET /agents/{id}/skills</c> answer (<c>{"version", "skills": [{name, description,
-/// inputSchema, scopes}], "online"}</c>, AGENTS-CONTRACT.md) into tools answered on the agent's channel. A skill the
+/// inputSchema, scopes}], "online"}</c>, README.md, "Agent channel") into tools answered on the agent's channel. A skill the
 /// catalog could not have declared (bad name, schema that is not an object schema) is left out, never guessed at.
 /// </summary>
 internal static partial class AnnouncedSkillReader

@@ -100,7 +100,7 @@ internal sealed class BackendRequest
     {
         if (call.Channel is { } channel)
         {
-            // The device edge's call envelope (AGENTS-CONTRACT.md): the agent gets the arguments exactly as the caller sent them.
+            // The device edge's call envelope (README.md, "Agent channel"): the agent gets the arguments exactly as the caller sent them.
             return JsonSerializer.SerializeToUtf8Bytes(new ChannelEnvelope(channel.Tool, arguments, channel.TimeoutSeconds), ChannelEnvelope.JsonOptions);
         }
 

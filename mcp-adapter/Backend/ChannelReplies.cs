@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Facade.McpAdapter.Backend;
 
 /// <summary>
-/// The device edge's answer to <c>POST /agents/{id}/calls</c> as a tool result (AGENTS-CONTRACT.md): <c>{"result": …}</c>
+/// The device edge's answer to <c>POST /agents/{id}/calls</c> as a tool result (README.md, "Agent channel"): <c>{"result": …}</c>
 /// is the agent's answer (a string as it is, anything else as JSON; an object also as structured content);
 /// <c>{"error": …}</c>, 504 and 502 become error results the model can read; every other status is told like any backend's.
 /// </summary>

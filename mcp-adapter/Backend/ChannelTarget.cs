@@ -5,7 +5,7 @@ namespace Facade.McpAdapter.Backend;
 /// <summary>Where a channel call goes: the agent whose runtime answers it, the skill it asks for, and how long the device edge waits.</summary>
 public sealed record ChannelTarget(string AgentId, string Tool, int TimeoutSeconds)
 {
-    /// <summary>The device edge's wait when the catalog names none (AGENTS-CONTRACT: default 30, at most 120).</summary>
+    /// <summary>The device edge's wait when the catalog names none (README.md, "Agent channel": default 30, at most 120).</summary>
     public const int DefaultTimeoutSeconds = 30;
 
     public const int MaxTimeoutSeconds = 120;

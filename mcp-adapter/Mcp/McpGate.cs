@@ -19,13 +19,10 @@ internal sealed class McpGate(ToolCatalog catalog, AnnouncedSkills announced, IO
 {
     public const string AgentScope = "agents:invoke";
 
-    /// <summary>The claim the edge puts in tokens minted from an agent key (AGENTS-CONTRACT.md).</summary>
-    public const string AgentIdClaim = "agent_id";
-
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var isMcp = McpSurface.IsMcpPath(context.Request.Path, out var agentId);
-        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(AgentIdClaim)?.Value is { } boundAgent
+        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(Facade.Common.Tokens.FacadeClaims.AgentId)?.Value is { } boundAgent
             && !(isMcp && string.Equals(agentId, boundAgent, StringComparison.Ordinal)))
         {
             // The edge already confines agent keys to their agent's routes; reached around it, so does the adapter.

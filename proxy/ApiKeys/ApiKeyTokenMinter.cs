@@ -26,8 +26,6 @@ internal sealed class ApiKeyTokenMinter(
     IOptions<ApiKeyOptions> options,
     TimeProvider time)
 {
-    public const string AgentIdClaim = "agent_id";
-
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
 
     public async Task<MintedToken> MintAsync(ApiKey key, FacadeUser owner, string scope, CancellationToken cancellationToken)
@@ -52,7 +50,7 @@ internal sealed class ApiKeyTokenMinter(
         };
         if (key.AgentId is { } agentId)
         {
-            claims.Add(new Claim(AgentIdClaim, agentId));
+            claims.Add(new Claim(Facade.Common.Tokens.FacadeClaims.AgentId, agentId));
         }
 
         var identity = new ClaimsIdentity(claims, "api-key", "name", "role");

@@ -18,7 +18,7 @@ internal sealed class EdgeCaller
         Jti = jti;
         TokenHash = tokenHash;
         ForwardToken = forwardToken;
-        AgentId = principal.FindFirst("agent_id")?.Value;
+        AgentId = principal.FindFirst(Facade.Common.Tokens.FacadeClaims.AgentId)?.Value;
         _scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 

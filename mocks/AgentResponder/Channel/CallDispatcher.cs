@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Facade.Mocks.AgentResponder.Channel;
 
 /// <summary>
-/// Turns one <c>chat_message</c> into its <c>agent_reply</c> (AGENTS-CONTRACT.md): waits the configured delay, fails
+/// Turns one <c>chat_message</c> into its <c>agent_reply</c> (README.md, "Agent channel"): waits the configured delay, fails
 /// the calls the <see cref="FailurePlan"/> picks, otherwise answers with <see cref="SkillAnswers"/>. Transports call it
 /// once per message, concurrently; at most <see cref="ResponderOptions.MaxConcurrentCalls"/> work at once.
 /// </summary>

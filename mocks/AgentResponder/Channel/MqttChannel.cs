@@ -10,7 +10,7 @@ using MQTTnet.Protocol;
 namespace Facade.Mocks.AgentResponder.Channel;
 
 /// <summary>
-/// The agent's channel over the device edge's broker (AGENTS-CONTRACT.md): user name <c>agent:{id}</c>, the agent
+/// The agent's channel over the device edge's broker (README.md, "Agent channel"): user name <c>agent:{id}</c>, the agent
 /// key as password, subscribed to <c>agents/{id}/inbox</c>; announces its skills on every connect and answers each
 /// <c>chat_message</c> on <c>agents/{id}/outbox</c> as soon as it is ready (many at once). Reconnects with backoff.
 /// </summary>

@@ -9,7 +9,7 @@ using Facade.Mocks.AgentResponder.Skills;
 namespace Facade.Mocks.AgentResponder.Channel;
 
 /// <summary>
-/// The agent's channel for runtimes that cannot speak MQTT (AGENTS-CONTRACT.md, REST): through the edge, with the
+/// The agent's channel for runtimes that cannot speak MQTT (README.md, "Agent channel", REST): through the edge, with the
 /// key in <c>X-Agent-API-Key</c>; announces its skills to <c>/channels/{id}/replies</c>, then long-polls
 /// <c>/channels/{id}/wait</c> and answers every message it gets there, without waiting for one answer before the next poll.
 /// </summary>

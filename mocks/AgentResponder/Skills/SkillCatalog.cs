@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Facade.Mocks.AgentResponder.Skills;
 
-/// <summary>The skills this runtime announces (<c>skills</c> message, AGENTS-CONTRACT.md) on every connect.</summary>
+/// <summary>The skills this runtime announces (<c>skills</c> message, README.md, "Agent channel") on every connect.</summary>
 internal static class SkillCatalog
 {
     public const string WebSearch = "web_search";

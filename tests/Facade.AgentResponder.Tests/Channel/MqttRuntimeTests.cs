@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Facade.AgentResponder.Tests.Channel;
 
 /// <summary>
-/// The responder against a real MQTT broker (AGENTS-CONTRACT.md): it connects as <c>agent:{id}</c> with its key,
+/// The responder against a real MQTT broker (README.md, "Agent channel"): it connects as <c>agent:{id}</c> with its key,
 /// announces its skills on every connect, answers every <c>chat_message</c> of its inbox on its outbox (matched by
 /// id, many at once), and comes back after the broker drops it. The key never shows in its logs.
 /// </summary>

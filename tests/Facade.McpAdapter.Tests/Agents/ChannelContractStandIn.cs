@@ -9,7 +9,7 @@ namespace Facade.McpAdapter.Tests.Agents;
 
 /// <summary>
 /// A CONTRACT STAND-IN for the device edge's agent channel, not the device edge: only the two endpoints the adapter
-/// calls, answering exactly as /work AGENTS-CONTRACT.md ("Calls") specifies, on Kestrel at 127.0.0.1:
+/// calls, answering exactly as README.md ("Agent channel") specifies, on Kestrel at 127.0.0.1:
 /// <c>POST /agents/{id}/calls</c> (200 <c>{result}</c> | 200 <c>{error}</c> | 504/502 <c>{error, error_description}</c>)
 /// and <c>GET /agents/{id}/skills</c> (<c>{version, skills, online}</c>). Tests set what it answers and read what it
 /// received. ChannelEndToEndTests.cs runs the same calls against the real device edge and a real runtime.

@@ -8,11 +8,6 @@ using MQTTnet.Protocol;
 
 namespace Facade.McpAdapter.Tests.Agents;
 
-// FOR THE COORDINATOR: these run the adapter's channel calls against the REAL device edge (its /agents/{id}/calls and
-// /agents/{id}/skills and the agents/{id}/inbox|outbox topics, built on branch wt-channel) with a runtime connected
-// over MQTT as AGENTS-CONTRACT.md describes. They fail on wt-adapter alone (the device edge has no channel yet) and are
-// meant to pass once wt-channel is merged; ChannelToolTests covers the same mapping against the contract stand-in.
-
 /// <summary>The real device edge and adapter, one <see cref="TestIssuer"/>, and an agent runtime on the broker.</summary>
 public sealed class ChannelEndToEndFixture : IAsyncLifetime
 {

@@ -5,7 +5,7 @@ using Facade.McpAdapter.Tests.Security;
 namespace Facade.McpAdapter.Tests.Agents;
 
 /// <summary>
-/// Channel-backed tools through the real adapter (AGENTS-CONTRACT.md, "Adapter"), against the contract stand-in of the
+/// Channel-backed tools through the real adapter (README.md, "Agent channel", "Adapter"), against the contract stand-in of the
 /// device edge: the call envelope and the caller's token go out, the reply comes back as the tool result.
 /// </summary>
 public sealed class ChannelToolTests(ChannelFixture fixture) : IClassFixture<ChannelFixture>

@@ -3,7 +3,7 @@ using Facade.McpAdapter.Backend;
 namespace Facade.McpAdapter.Tests.Catalog;
 
 /// <summary>
-/// The <c>channel</c> call kind (AGENTS-CONTRACT.md): a tool answered by an agent's runtime through the device edge.
+/// The <c>channel</c> call kind (README.md, "Agent channel"): a tool answered by an agent's runtime through the device edge.
 /// A valid one becomes <c>POST {agents}/agents/{id}/calls</c>; every mistake stops the start with one message naming the entry.
 /// </summary>
 public sealed class ChannelCatalogTests : IDisposable
