@@ -22,7 +22,15 @@ public sealed class AgentPlatformEndToEndTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _stack = FacadeStack.Start(withDevices: true);
+        // The README's recipe for the seed's /{agentId}/mcp form, as an operator would add it to yarp.json.
+        _stack = FacadeStack.Start(withDevices: true, edgeSettings: new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:agents-mcp-short:ClusterId"] = "mcp-adapter",
+            ["ReverseProxy:Routes:agents-mcp-short:Match:Path"] = "/{agentId}/mcp",
+            ["ReverseProxy:Routes:agents-mcp-short:Metadata:Facade.Scopes"] = "agents:invoke",
+            ["ReverseProxy:Routes:agents-mcp-short:RateLimiterPolicy"] = "per-caller",
+            ["ReverseProxy:Routes:agents-mcp-short:Transforms:0:PathPattern"] = "/agents/{agentId}/mcp",
+        });
         return ValueTask.CompletedTask;
     }
 
@@ -54,6 +62,29 @@ public sealed class AgentPlatformEndToEndTests : IAsyncLifetime
             Assert.Equal(2, results.GetArrayLength());
             Assert.Contains("mqtt brokers", results[0].GetProperty("title").GetString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task TheSeedsShortPath_FromTheReadmeRouteRecipe_ServesTheAgent_AndKeepsAgentKeysToTheirAgent()
+    {
+        await using var responder = await StartMqttResponderAsync();
+        var agentKey = await CreateKeyAsync("--agent", "research", "--scopes", "agents:invoke");
+        var otherAgentsKey = await CreateKeyAsync("--agent", "planner", "--scopes", "agents:invoke");
+
+        await using var client = await ConnectAsync(new() { ["X-Agent-API-Key"] = agentKey }, "research/mcp");
+        var result = await client.CallToolAsync("summarize", new Dictionary<string, object?> { ["text"] = "short paths work", ["maxWords"] = 2 }, cancellationToken: Ct);
+        Assert.Equal("short paths …", Structured(result).GetProperty("summary").GetString());
+
+        using var http = new HttpClient { BaseAddress = _stack.Edge.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "research/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Agent-API-Key", otherAgentsKey);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]
@@ -124,11 +155,11 @@ public sealed class AgentPlatformEndToEndTests : IAsyncLifetime
         return responder;
     }
 
-    private async Task<McpClient> ConnectAsync(Dictionary<string, string> headers)
+    private async Task<McpClient> ConnectAsync(Dictionary<string, string> headers, string path = "agents/research/mcp")
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = new Uri(_stack.Edge.BaseUrl, "agents/research/mcp"),
+            Endpoint = new Uri(_stack.Edge.BaseUrl, path),
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = headers,
         });
