@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Facade.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,18 +55,7 @@ internal sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
         }
 
         var host = new SimulatorHost(all, logs ?? new CapturedLogs());
-        try
-        {
-            host.StartServer();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.ControlUrl = new Uri(address.TrimEnd('/') + "/");
+        host.ControlUrl = KestrelHosts.Start(host);
         return host;
     }
 

@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using deviceedge::Facade.DeviceEdge.Broker;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,18 +81,7 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
         }
 
         var host = new DeviceEdgeHost(all, port, dataDirectory ?? Directory.CreateTempSubdirectory("facade-devices-").FullName, configureServices);
-        try
-        {
-            host.StartServer();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        host.BaseUrl = KestrelHosts.Start(host);
         host.MqttPort = host.Services.GetRequiredService<MqttListener>().LocalEndPoint?.Port ?? 0;
         return host;
     }

@@ -2,8 +2,6 @@ extern alias edge;
 
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -63,18 +61,7 @@ public sealed class FacadeHost : WebApplicationFactory<edge::Program>
         }
 
         var host = new FacadeHost(all, dataDirectory ?? Directory.CreateTempSubdirectory("facade-test-").FullName, environment, services);
-        try
-        {
-            host.StartServer();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        host.BaseUrl = KestrelHosts.Start(host);
         return host;
     }
 

@@ -63,16 +63,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
         }
 
         var host = new McpAdapterHost(all, port, services, wire);
-        try
-        {
-            host.StartServer();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
+        KestrelHosts.Start(host);
         return host;
     }
 

@@ -3,8 +3,6 @@ extern alias responder;
 using System.Globalization;
 using Facade.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,18 +45,7 @@ internal sealed class ResponderHost : WebApplicationFactory<responder::Program>
         }
 
         var host = new ResponderHost(all);
-        try
-        {
-            host.StartServer();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.HealthUrl = new Uri(address.TrimEnd('/') + "/");
+        host.HealthUrl = KestrelHosts.Start(host);
         return host;
     }
 
