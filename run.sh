@@ -227,9 +227,10 @@ PY
 # Debug build of ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the
 # table.
 build_bench() {
-  log "building ($1: edge, MCP adapter, device edge, benchmark peers, harness)"
+  log "building ($1: edge, MCP adapter, device edge, agent responder, benchmark peers, harness)"
   local project
   for project in proxy/Facade.Proxy.csproj mcp-adapter/Facade.McpAdapter.csproj device-edge/Facade.DeviceEdge.csproj \
+      mocks/AgentResponder/Facade.Mocks.AgentResponder.csproj \
       bench/Backend/Facade.Bench.Backend.csproj bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
     dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
       || die "$project does not build ($1); fix it before benchmarking (the errors are above)"

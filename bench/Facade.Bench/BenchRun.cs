@@ -33,8 +33,11 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         var adapterUrl = Ports.Loopback(Ports.Free());
         var edge = await EdgeServer.StartAsync(context, backend.BaseUrl, adapterUrl);
         Track(edge.Process);
+
+        // One device edge serves the channel-backed MCP tool (scenario 2) and the ingest scenario (5).
+        var (devices, devicesFailure) = await StartDeviceEdgeAsync(edge);
         var (adapter, adapterFailure) = mcp.Available(context)
-            ? await mcp.StartAsync(context, adapterUrl, edge, backend)
+            ? await mcp.StartAsync(context, adapterUrl, edge, backend, settings.Runs(BenchSettings.McpScenario) ? devices : null)
             : (null, "no MCP adapter build (mcp-adapter/ has no Facade.McpAdapter.dll in this configuration)");
         if (adapter is not null)
         {
@@ -62,9 +65,9 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         if (sanity.Count == 0)
         {
             Log("sanity checks passed; measuring");
-            mcpNote = await MeasureRequestsAsync(measurer, backend, nginx, haproxy, yarp, edge, adapter, adapterFailure, tokens, cancel);
+            mcpNote = await MeasureRequestsAsync(measurer, backend, nginx, haproxy, yarp, edge, adapter, adapterFailure, devices, devicesFailure, tokens, cancel);
             tokenNote = await MeasureTokensAsync(measurer, edge, tokens, cancel);
-            (ingest, ingestNote) = await MeasureIngestAsync(edge, tokens, cancel);
+            (ingest, ingestNote) = await MeasureIngestAsync(edge, tokens, devices, devicesFailure, cancel);
         }
 
         _problems.AddRange(measurer.Problems);
@@ -87,7 +90,8 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
     }
 
     private async Task<string> MeasureRequestsAsync(Measurer measurer, ServerProcess backend, ServerProcess nginx, ServerProcess haproxy, ServerProcess yarp,
-        EdgeServer edge, ServerProcess? adapter, string? adapterFailure, EdgeTokens tokens, CancellationToken cancel)
+        EdgeServer edge, ServerProcess? adapter, string? adapterFailure, DeviceEdgeServer? devices, string? devicesFailure, EdgeTokens tokens,
+        CancellationToken cancel)
     {
         var settings = context.Settings;
         var scripts = context.Folder("wrk");
@@ -103,6 +107,10 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
                 Target.Wrk(Targets.Yarp, yarp, authenticated, scripts),
                 Target.Wrk(Targets.Facade, edge.Process, authenticated, scripts),
             ]);
+            if (await PrepareKeyTargetAsync(edge, scripts) is { } keyed)
+            {
+                rest.Add(keyed);
+            }
         }
 
         var extra = new List<Target>();
@@ -120,6 +128,13 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
             else
             {
                 _notes.Add("MCP scenario: " + note);
+            }
+
+            var (channel, channelNote) = await PrepareChannelTargetAsync(edge, adapter, devices, devicesFailure, tokens, scripts, cancel);
+            mcpNote += "\n\n" + channelNote;
+            if (channel is not null)
+            {
+                extra.Add(channel);
             }
         }
 
@@ -139,6 +154,109 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         }
 
         return mcpNote;
+    }
+
+    /// <summary>
+    /// Target <c>facade-key</c>: the <c>facade</c> request with a user key of the same API scope instead of the OAuth
+    /// token. The key is made by the edge's admin command and checked once (200 with the tasks) before it is measured.
+    /// </summary>
+    private async Task<Target?> PrepareKeyTargetAsync(EdgeServer edge, string scripts)
+    {
+        try
+        {
+            var key = await edge.CreateKeyAsync(EdgeServer.TasksScope);
+            using var client = new HttpClient { BaseAddress = edge.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, Sanity.TasksPath.TrimStart('/'));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                _problems.Add($"{Targets.FacadeKey}: GET {Sanity.TasksPath} with a user key answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                return null;
+            }
+
+            return Target.Wrk(Targets.FacadeKey, edge.Process, [RequestSpec.Get(Sanity.TasksPath, key)], scripts);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            _problems.Add($"{Targets.FacadeKey}: {exception.Message.Split('\n')[0]}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Target <c>facade-mcp-channel</c>: an agent key for <see cref="BenchCatalog.AgentId"/> (admin command, scope
+    /// <c>agents:serve</c>), the responder connected with it, a caller token with <c>agents:invoke</c>, one checked call.
+    /// Anything missing makes the note say why; a failure on the way is a problem of the run.
+    /// </summary>
+    private async Task<(Target? Target, string Note)> PrepareChannelTargetAsync(EdgeServer edge, ServerProcess? adapter, DeviceEdgeServer? devices,
+        string? devicesFailure, EdgeTokens tokens, string scripts, CancellationToken cancel)
+    {
+        if (adapter is null)
+        {
+            return (null, "Channel-backed tool: n/a (no MCP adapter).");
+        }
+
+        if (devices is null)
+        {
+            _problems.Add($"{Targets.FacadeMcpChannel}: {devicesFailure}");
+            return (null, $"Channel-backed tool: n/a ({devicesFailure}).");
+        }
+
+        if (!AgentResponderServer.Available(context))
+        {
+            _problems.Add($"{Targets.FacadeMcpChannel}: no agent responder build (mocks/AgentResponder has no Facade.Mocks.AgentResponder.dll in this configuration).");
+            return (null, "Channel-backed tool: n/a (no agent responder build).");
+        }
+
+        try
+        {
+            Log($"starting the agent responder for agent '{BenchCatalog.AgentId}' on the device edge's broker");
+            var agentKey = await edge.CreateKeyAsync("agents:serve", BenchCatalog.AgentId);
+            Track(await AgentResponderServer.StartAsync(context, devices, agentKey));
+            var (_, grant) = await tokens.OAuth.GetTokenAsync($"{EdgeServer.TasksScope} agents:invoke", resource: edge.PublicUrl,
+                redirectUri: EdgeTokens.RedirectUri, cancellationToken: cancel);
+            var token = grant.AccessToken ?? throw new InvalidOperationException($"No token with agents:invoke: {grant.Json}");
+            var (target, note) = await McpScenario.PrepareChannelAsync(edge, adapter, token, scripts);
+            if (target is null)
+            {
+                _problems.Add($"{Targets.FacadeMcpChannel}: {note}");
+            }
+
+            return (target, note);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            var reason = exception.Message.Split('\n')[0];
+            _problems.Add($"{Targets.FacadeMcpChannel}: {reason} (logs in {context.Logs} with --keep)");
+            return (null, $"Channel-backed tool: n/a ({reason}).");
+        }
+    }
+
+    /// <summary>The device edge, when a scenario that needs it runs and it is built; otherwise why not.</summary>
+    private async Task<(DeviceEdgeServer? Devices, string? Failure)> StartDeviceEdgeAsync(EdgeServer edge)
+    {
+        if (!context.Settings.Runs(BenchSettings.McpScenario) && !context.Settings.Runs(BenchSettings.IngestScenario))
+        {
+            return (null, "not started (`--scenarios` left out mcp and ingest)");
+        }
+
+        if (!DeviceEdgeServer.Available(context))
+        {
+            return (null, "no device edge build (device-edge/ has no Facade.DeviceEdge.dll in this configuration)");
+        }
+
+        try
+        {
+            Log("starting the device edge");
+            var devices = await DeviceEdgeServer.StartAsync(context, edge);
+            Track(devices.Process);
+            return (devices, null);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
+        {
+            return (null, $"the device edge did not start ({exception.Message.Split('\n')[0]}; logs in {context.Logs} with --keep)");
+        }
     }
 
     private async Task<string> MeasureTokensAsync(Measurer measurer, EdgeServer edge, EdgeTokens tokens, CancellationToken cancel)
@@ -162,17 +280,18 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
             "every refresh presents the newest refresh token of its family and must get a new pair back.";
     }
 
-    private async Task<(IngestResult? Result, string Note)> MeasureIngestAsync(EdgeServer edge, EdgeTokens tokens, CancellationToken cancel)
+    private async Task<(IngestResult? Result, string Note)> MeasureIngestAsync(EdgeServer edge, EdgeTokens tokens, DeviceEdgeServer? devices,
+        string? devicesFailure, CancellationToken cancel)
     {
         if (!context.Settings.Runs(BenchSettings.IngestScenario))
         {
             return (null, "Not run (`--scenarios` left it out).");
         }
 
-        if (!DeviceEdgeServer.Available(context))
+        if (devices is null)
         {
-            _problems.Add("ingest: no device edge build (device-edge/ has no Facade.DeviceEdge.dll in this configuration).");
-            return (null, "n/a: no device edge build.");
+            _problems.Add($"ingest: {devicesFailure}.");
+            return (null, $"n/a: {devicesFailure}.");
         }
 
         if (Mosquitto.Binary() is null)
@@ -181,7 +300,7 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
             return (null, "n/a: mosquitto is not installed.");
         }
 
-        var scenario = new IngestScenario(context, edge, tokens, server => Track(server));
+        var scenario = new IngestScenario(context, edge, tokens, devices, server => Track(server));
         try
         {
             var result = await scenario.RunAsync(cancel);

@@ -16,7 +16,7 @@ internal sealed record RunOutcome(BenchSettings Settings, MachineInfo Machine, D
 
 internal static class MarkdownReport
 {
-    private static readonly string[] RestTargets = [Targets.Direct, Targets.Nginx, Targets.Haproxy, Targets.Yarp, Targets.Facade];
+    private static readonly string[] RestTargets = [Targets.Direct, Targets.Nginx, Targets.Haproxy, Targets.Yarp, Targets.Facade, Targets.FacadeKey];
     private static readonly string[] RejectionTargets = [Targets.FacadeNoToken, Targets.FacadeForged, Targets.HaproxyForged];
 
     public static string Render(RunOutcome run)
@@ -57,12 +57,21 @@ internal static class MarkdownReport
         Line();
         Line("## 2. MCP `tools/call` through edge + adapter");
         Line();
-        if (measurer.Find(Targets.FacadeMcp, top) is { } mcp && measurer.Find(Targets.Facade, top) is { } rest)
+        var restRow = measurer.Find(Targets.Facade, top);
+        var mcpRow = measurer.Find(Targets.FacadeMcp, top);
+        var mcpRows = new[] { mcpRow, measurer.Find(Targets.FacadeMcpChannel, top) }.OfType<Summary>().ToList();
+        if (mcpRows.Count > 0)
         {
-            Line("| target | conns | req/s | p50 ms | p99 ms | edge CPU µs/req | adapter CPU µs/req | ÷ REST (`facade`) req/s |");
-            Line("|---|--:|--:|--:|--:|--:|--:|--:|");
-            Line($"| {Targets.FacadeMcp}{Flags(mcp)} | {top} | {Rps(mcp.Rps)} | {Ms(mcp.P50Ms)} | {Ms(mcp.P99Ms)} | {Us(mcp.CpuUsPerRequest)} | " +
-                $"{(mcp.CompanionCpuUsPerRequest is { } adapter ? Us(adapter) : "")} | {Ratio(mcp.Rps / rest.Rps)} |");
+            Line("| target | tool answered by | conns | calls/s | p50 ms | p99 ms | edge CPU µs/call | adapter CPU µs/call | ÷ REST (`facade`) req/s | ÷ `facade-mcp` calls/s |");
+            Line("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var row in mcpRows)
+            {
+                var answeredBy = row.Target == Targets.FacadeMcp ? "the backend (REST)" : "an agent runtime (channel)";
+                Line($"| {row.Target}{Flags(row)} | {answeredBy} | {top} | {Rps(row.Rps)} | {Ms(row.P50Ms)} | {Ms(row.P99Ms)} | {Us(row.CpuUsPerRequest)} | " +
+                    $"{(row.CompanionCpuUsPerRequest is { } adapter ? Us(adapter) : "")} | {(restRow is null ? "" : Ratio(row.Rps / restRow.Rps))} | " +
+                    $"{(mcpRow is null || row.Target == Targets.FacadeMcp ? "" : Ratio(row.Rps / mcpRow.Rps))} |");
+            }
+
             Line();
         }
 

@@ -4,8 +4,9 @@ using Facade.Bench.Scenarios;
 namespace Facade.Bench.Report;
 
 /// <summary>
-/// The last line of every run, for scripts: ratios of requests per second at the first concurrency level (64), the
-/// p99 latency the edge adds over plain YARP, refresh grants per second, the edge's largest RSS, and MQTT telemetry ingest
+/// The last line of every run, for scripts: ratios of requests per second at the first concurrency level (64) (a user
+/// key against the OAuth token, the channel-backed MCP tool against the REST-backed one among them), the
+/// p99 latency the edge adds over plain YARP, the channel tool's p99, refresh grants per second, the edge's largest RSS, and MQTT telemetry ingest
 /// (messages stored per second, lost, ack p99, mosquitto's rate and the ratio, one device's day at 1m: p50 and p99).
 /// </summary>
 internal static class ResultLine
@@ -27,6 +28,9 @@ internal static class ResultLine
             ("facade_vs_haproxy_jwt", Format(Ratio(Rps(Targets.Facade), Rps(Targets.Haproxy)), "0.00")),
             ("p99_added_ms", Format(facade is not null && yarp is not null ? facade.P99Ms - yarp.P99Ms : null, "0.00")),
             ("mcp_vs_rest", Format(Ratio(Rps(Targets.FacadeMcp), Rps(Targets.Facade)), "0.00")),
+            ("key_vs_jwt", Format(Ratio(Rps(Targets.FacadeKey), Rps(Targets.Facade)), "0.00")),
+            ("channel_vs_mcp", Format(Ratio(Rps(Targets.FacadeMcpChannel), Rps(Targets.FacadeMcp)), "0.00")),
+            ("channel_p99_ms", Format(measurer.Find(Targets.FacadeMcpChannel, connections)?.P99Ms, "0.00")),
             ("refresh_per_s", Format(refresh.Count > 0 ? Summary.Median(refresh.Select(m => m.Load.Rps)) : null, "0")),
             ("forged_vs_yarp", Format(Ratio(Rps(Targets.FacadeForged), Rps(Targets.Yarp)), "0.00")),
             ("edge_rss_mb", Format(edgeRuns.Count > 0 ? edgeRuns.Max(m => m.RssMiB) : null, "0")),

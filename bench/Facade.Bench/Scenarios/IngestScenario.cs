@@ -46,7 +46,7 @@ internal sealed record IngestResult(int Devices, TimeSpan Duration, IReadOnlyLis
 /// alone (no persistence) takes the same load in the same run, forwarding it to one subscriber. Then one device's
 /// seeded day is read at <c>1m</c> repeatedly.
 /// </summary>
-internal sealed class IngestScenario(BenchContext context, EdgeServer edge, EdgeTokens tokens, Action<ServerProcess> track)
+internal sealed class IngestScenario(BenchContext context, EdgeServer edge, EdgeTokens tokens, DeviceEdgeServer devices, Action<ServerProcess> track)
 {
     private const string Scope = "devices:read devices:write telemetry:read";
     private const string HistoryDevice = "bench-history";
@@ -67,9 +67,7 @@ internal sealed class IngestScenario(BenchContext context, EdgeServer edge, Edge
         var (_, grant) = await tokens.OAuth.GetTokenAsync(Scope, resource: edge.PublicUrl, redirectUri: EdgeTokens.RedirectUri, cancellationToken: cancel);
         var token = grant.AccessToken ?? throw new InvalidOperationException($"No token with {Scope}: {grant.Json}");
 
-        Log("starting the device edge and mosquitto");
-        var devices = await DeviceEdgeServer.StartAsync(context, edge);
-        track(devices.Process);
+        Log("starting mosquitto");
         var (mosquitto, mosquittoPort) = await Mosquitto.StartAsync(context);
         track(mosquitto);
 

@@ -20,7 +20,67 @@ internal static class McpScenario
     public static async Task<(Target? Target, string Note)> PrepareAsync(EdgeServer edge, ServerProcess adapter, string token, string? toolName,
         string scriptFolder)
     {
-        using var client = new HttpClient { BaseAddress = edge.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = Client(edge);
+        var (headers, failure) = await InitializeAsync(client, token);
+        if (headers is null)
+        {
+            return (null, failure!);
+        }
+
+        var (_, list, listText) = await PostAsync(client, headers, Rpc(2, "tools/list", new JsonObject()));
+        var tool = PickTool(list?["result"]?["tools"] as JsonArray, toolName);
+        if (tool is null)
+        {
+            return (null, $"n/a: no read-only tool without required arguments{(toolName is null ? "" : $" named '{toolName}'")} in tools/list ({Shorten(listText)}).");
+        }
+
+        var call = Rpc(3, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = new JsonObject() });
+        if (await CheckCallAsync(client, headers, call, tool) is { } callFailure)
+        {
+            return (null, callFailure);
+        }
+
+        var request = new RequestSpec("POST", Path, headers, call.ToJsonString());
+        var target = Target.Wrk(Targets.FacadeMcp, edge.Process, [request], scriptFolder) with { Companion = adapter };
+        return (target, $"`tools/call` of `{tool}` (read-only, no arguments) via the edge's `/mcp` route → adapter (stateless streamable HTTP) → backend `GET /api/tasks`.");
+    }
+
+    /// <summary>
+    /// The same request shape as <see cref="PrepareAsync"/> (same <c>/mcp</c> server, same headers), calling the
+    /// channel-backed <see cref="BenchCatalog.ChannelTool"/>: edge → adapter → device edge (<c>POST /agents/{id}/calls</c>)
+    /// → MQTT inbox → responder → outbox → back. The token must carry <c>agents:invoke</c>.
+    /// </summary>
+    public static async Task<(Target? Target, string Note)> PrepareChannelAsync(EdgeServer edge, ServerProcess adapter, string token, string scriptFolder)
+    {
+        using var client = Client(edge);
+        var (headers, failure) = await InitializeAsync(client, token);
+        if (headers is null)
+        {
+            return (null, failure!);
+        }
+
+        var arguments = new JsonObject { ["text"] = ChannelText, ["maxWords"] = 8 };
+        var call = Rpc(3, "tools/call", new JsonObject { ["name"] = BenchCatalog.ChannelTool, ["arguments"] = arguments });
+        if (await CheckCallAsync(client, headers, call, BenchCatalog.ChannelTool) is { } callFailure)
+        {
+            return (null, callFailure);
+        }
+
+        var request = new RequestSpec("POST", Path, headers, call.ToJsonString());
+        var target = Target.Wrk(Targets.FacadeMcpChannel, edge.Process, [request], scriptFolder) with { Companion = adapter };
+        return (target, $"`tools/call` of `{BenchCatalog.ChannelTool}` ({Encoding.UTF8.GetByteCount(ChannelText)} bytes of text, `maxWords` 8) on the same `/mcp` server: " +
+            $"edge → adapter → device edge `POST /agents/{BenchCatalog.AgentId}/calls` → MQTT `agents/{BenchCatalog.AgentId}/inbox` (embedded broker) → " +
+            "`mocks/AgentResponder` (no delay) → `…/outbox` → back; the device edge and the responder are separate processes whose CPU is not in the table.");
+    }
+
+    private const string ChannelText =
+        "Facade sits in front of services that are already fast, so it is judged against what a platform team would otherwise deploy.";
+
+    private static HttpClient Client(EdgeServer edge) => new() { BaseAddress = edge.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>initialize + notifications/initialized; the headers every later request needs, or why not.</summary>
+    private static async Task<(Dictionary<string, string>? Headers, string? Failure)> InitializeAsync(HttpClient client, string token)
+    {
         var headers = new Dictionary<string, string>
         {
             ["Authorization"] = "Bearer " + token,
@@ -46,23 +106,16 @@ internal static class McpScenario
         }
 
         await PostAsync(client, headers, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = "notifications/initialized" });
-        var (_, list, listText) = await PostAsync(client, headers, Rpc(2, "tools/list", new JsonObject()));
-        var tool = PickTool(list?["result"]?["tools"] as JsonArray, toolName);
-        if (tool is null)
-        {
-            return (null, $"n/a: no read-only tool without required arguments{(toolName is null ? "" : $" named '{toolName}'")} in tools/list ({Shorten(listText)}).");
-        }
+        return (headers, null);
+    }
 
-        var call = Rpc(3, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = new JsonObject() });
+    /// <summary>One checked call before wrk repeats it: null when it gave a result that is not an error.</summary>
+    private static async Task<string?> CheckCallAsync(HttpClient client, Dictionary<string, string> headers, JsonObject call, string tool)
+    {
         var (callStatus, result, callText) = await PostAsync(client, headers, call);
-        if (result?["result"] is not JsonObject called || called["isError"]?.GetValue<bool>() == true)
-        {
-            return (null, $"n/a: tools/call {tool} failed ({callStatus}: {Shorten(callText)}).");
-        }
-
-        var request = new RequestSpec("POST", Path, headers, call.ToJsonString());
-        var target = Target.Wrk(Targets.FacadeMcp, edge.Process, [request], scriptFolder) with { Companion = adapter };
-        return (target, $"`tools/call` of `{tool}` (read-only, no arguments) via the edge's `/mcp` route → adapter (stateless streamable HTTP) → backend `GET /api/tasks`.");
+        return result?["result"] is not JsonObject called || called["isError"]?.GetValue<bool>() == true
+            ? $"n/a: tools/call {tool} failed ({callStatus}: {Shorten(callText)})."
+            : null;
     }
 
     private static string? PickTool(JsonArray? tools, string? wanted)

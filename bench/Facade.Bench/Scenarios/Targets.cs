@@ -8,7 +8,9 @@ internal static class Targets
     public const string Haproxy = "haproxy-jwt";
     public const string Yarp = "yarp";
     public const string Facade = "facade";
+    public const string FacadeKey = "facade-key";
     public const string FacadeMcp = "facade-mcp";
+    public const string FacadeMcpChannel = "facade-mcp-channel";
     public const string FacadeNoToken = "facade-no-token";
     public const string FacadeForged = "facade-forged";
     public const string HaproxyForged = "haproxy-forged";
@@ -21,7 +23,9 @@ internal static class Targets
         Haproxy => "HAProxy `jwt_verify` RS256 + `aud`/`exp`/scope (no revocation)",
         Yarp => "plain YARP 2.3.0, one route, no auth",
         Facade => "Facade edge, production config: JWT + ledger + scope policy",
+        FacadeKey => "the same, authenticated by a user key (`Bearer fk_u_…`, same scope) the edge turns into a cached JWT",
         FacadeMcp => "MCP `tools/call` via edge + adapter",
+        FacadeMcpChannel => "MCP `tools/call` of a channel-backed tool via edge + adapter + device edge + agent runtime",
         FacadeNoToken => "edge, no token → 401",
         FacadeForged => "edge, forged signature (256 distinct) → 401",
         HaproxyForged => "HAProxy, forged signature (256 distinct) → 401",

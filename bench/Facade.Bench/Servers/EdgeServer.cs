@@ -16,13 +16,24 @@ internal sealed class EdgeServer
     public const string Password = "bench-password-123";
     public const string TasksScope = "tasks:read";
 
+    /// <summary>The edge's API-key pepper (<c>Facade:ApiKeys:HashKey</c>), passed in the environment only.</summary>
+    private const string PepperVariable = "Facade__ApiKeys__HashKey";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The resource-server client the MCP adapter follows the edge's revocation feed with.</summary>
     public const string AdapterClientId = "bench-mcp-adapter";
 
-    private EdgeServer(ServerProcess process, string signingPublicKey, string adapterClientSecret)
+    private readonly BenchContext _context;
+    private readonly string[] _settings;
+    private readonly string _apiKeyPepper;
+
+    private EdgeServer(BenchContext context, string[] settings, string apiKeyPepper, ServerProcess process, string signingPublicKey,
+        string adapterClientSecret)
     {
+        _context = context;
+        _settings = settings;
+        _apiKeyPepper = apiKeyPepper;
         Process = process;
         SigningPublicKeyPem = signingPublicKey;
         AdapterClientSecret = adapterClientSecret;
@@ -57,8 +68,11 @@ internal sealed class EdgeServer
         ];
         var proxyFolder = Path.Combine(context.Root, "proxy");
         var dll = context.Dll("proxy", "Facade.Proxy");
+
+        // Production refuses to start without the API keys' pepper; the edge and its admin commands share it.
+        var pepper = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var (exit, output) = await Exec.RunAsync("dotnet", [dll, "users", "add", UserName, "--password-stdin", .. settings],
-            stdin: Password, workingDirectory: proxyFolder, environment: BenchContext.DotnetEnvironment());
+            stdin: Password, workingDirectory: proxyFolder, environment: WithSecret(BenchContext.DotnetEnvironment(), PepperVariable, pepper));
         if (exit != 0)
         {
             throw new InvalidOperationException($"Creating the benchmark user failed ({exit}): {output}");
@@ -77,8 +91,27 @@ internal sealed class EdgeServer
             // The shipped per-caller limiter stays on every route; its window is raised so one benchmark token is not throttled.
             "--Facade:RateLimits:Policies:per-caller:PermitLimit=10000000",
             .. context.Settings.EdgeArgs,
-        ], proxyFolder, context.Logs, WithSecret(BenchContext.DotnetEnvironment(), "Facade__Clients__0__ClientSecret", adapterSecret));
-        return new EdgeServer(await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret);
+        ], proxyFolder, context.Logs,
+            WithSecret(WithSecret(BenchContext.DotnetEnvironment(), "Facade__Clients__0__ClientSecret", adapterSecret), PepperVariable, pepper));
+        return new EdgeServer(context, settings, pepper, await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret);
+    }
+
+    /// <summary>
+    /// A new API key of the benchmark user, made by the edge's admin command (<c>keys create</c>) on the running edge's
+    /// database, as an operator would: a user key, or with <paramref name="agentId"/> an agent key bound to that agent.
+    /// The key is the last line the command prints; it is handed on only through environments and request headers.
+    /// </summary>
+    public async Task<string> CreateKeyAsync(string scopes, string? agentId = null)
+    {
+        string[] agent = agentId is null ? [] : ["--agent", agentId];
+        var (exit, output) = await Exec.RunAsync("dotnet",
+            [_context.Dll("proxy", "Facade.Proxy"), "keys", "create", "--user", UserName, .. agent, "--scopes", scopes, "--label", "bench", .. _settings],
+            workingDirectory: Path.Combine(_context.Root, "proxy"), environment: WithSecret(BenchContext.DotnetEnvironment(), PepperVariable, _apiKeyPepper));
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var key = exit == 0 ? lines.LastOrDefault(l => l.StartsWith("fk_", StringComparison.Ordinal)) : null;
+
+        // Never echo the output on success paths; on failure it holds no key.
+        return key ?? throw new InvalidOperationException($"keys create --scopes \"{scopes}\" failed ({exit}): {string.Join(' ', lines.Where(l => !l.StartsWith("fk_", StringComparison.Ordinal)))}");
     }
 
     /// <summary>Secrets go to the child process's environment, not its command line (which every local user can read).</summary>

@@ -18,14 +18,22 @@ internal sealed class McpOptions(IReadOnlyList<string> extraArgs, string? tool)
     public bool Available(BenchContext context) => File.Exists(context.Dll("mcp-adapter", "Facade.McpAdapter"));
 
     /// <summary>Starts the adapter; when it does not come up, the reason instead (scenario 2 then reports n/a).</summary>
-    public async Task<(ServerProcess? Adapter, string? Failure)> StartAsync(BenchContext context, Uri url, EdgeServer edge, ServerProcess backend)
+    /// <remarks>
+    /// With <paramref name="agents"/> (the device edge), the adapter serves <see cref="BenchCatalog"/> with its
+    /// channel calls going there; without, the shipped catalog.
+    /// </remarks>
+    public async Task<(ServerProcess? Adapter, string? Failure)> StartAsync(BenchContext context, Uri url, EdgeServer edge, ServerProcess backend,
+        DeviceEdgeServer? agents)
     {
+        string[] catalog = agents is null
+            ? []
+            : [$"--Adapter:Catalog:Path={await BenchCatalog.WriteAsync(context)}", $"--Adapter:Backends:agents={agents.Process.BaseUrl.AbsoluteUri}"];
         string Fill(string arg) => arg.Replace("{edge}", edge.PublicUrl, StringComparison.Ordinal)
             .Replace("{backend}", backend.BaseUrl.AbsoluteUri, StringComparison.Ordinal)
             .Replace("{url}", url.AbsoluteUri, StringComparison.Ordinal);
 
         var server = ServerProcess.Start("mcp-adapter", url, "dotnet",
-            [context.Dll("mcp-adapter", "Facade.McpAdapter"), "--urls", Peers.Origin(url), .. DefaultArgs.Concat(extraArgs).Select(Fill)],
+            [context.Dll("mcp-adapter", "Facade.McpAdapter"), "--urls", Peers.Origin(url), .. DefaultArgs.Concat(catalog).Concat(extraArgs).Select(Fill)],
             Path.Combine(context.Root, "mcp-adapter"), context.Logs,
             EdgeServer.WithSecret(BenchContext.DotnetEnvironment(), "Adapter__Revocations__ClientSecret", edge.AdapterClientSecret));
         try
