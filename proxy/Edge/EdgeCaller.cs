@@ -18,6 +18,7 @@ internal sealed class EdgeCaller
         Jti = jti;
         TokenHash = tokenHash;
         ForwardToken = forwardToken;
+        ForwardAuthorization = forwardToken is null ? null : "Bearer " + forwardToken;
         AgentId = principal.FindFirst(Facade.Common.Tokens.FacadeClaims.AgentId)?.Value;
         _scopes = (principal.FindFirst("scope")?.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
@@ -31,6 +32,9 @@ internal sealed class EdgeCaller
 
     /// <summary>The access token minted from an API key, forwarded instead of the key; null for a bearer JWT (forwarded as sent).</summary>
     public string? ForwardToken { get; }
+
+    /// <summary><c>Bearer</c> + <see cref="ForwardToken"/>, built once rather than on every forwarded request.</summary>
+    public string? ForwardAuthorization { get; }
 
     /// <summary>The agent an agent key (or a token minted from one) is bound to: only that agent's routes accept it.</summary>
     public string? AgentId { get; }

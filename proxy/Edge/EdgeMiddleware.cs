@@ -44,9 +44,9 @@ internal sealed partial class EdgeMiddleware(
         // API keys never leave the edge: the agent key header goes nowhere, and a key-authenticated request carries the
         // token minted from the key instead (replaced again by the cluster's upstream mode, if that is not forward).
         context.Request.Headers.Remove(ApiKeyHeaders.AgentKey);
-        if (auth.Caller?.ForwardToken is { } minted && auth.Status is EdgeAuthStatus.Valid && !policy.Anonymous)
+        if (auth.Caller?.ForwardAuthorization is { } minted && auth.Status is EdgeAuthStatus.Valid && !policy.Anonymous)
         {
-            context.Request.Headers.Authorization = "Bearer " + minted;
+            context.Request.Headers.Authorization = minted;
         }
         else if (policy.Anonymous && validator.CarriesUserKey(context.Request))
         {
