@@ -85,7 +85,9 @@ public sealed class RefreshTokenReuseTests : IAsyncLifetime
         var winner = Assert.Single(results, r => r.Status == HttpStatusCode.OK);
         Assert.All(results.Where(r => r != winner), r => Assert.Equal("invalid_grant", r.Error));
         var afterwards = await oauth.RefreshAsync(client, winner.RefreshToken!, cancellationToken: ct);
-        Assert.Equal("invalid_grant", afterwards.Error);
+
+        // Seen once in CI under heavy load with no error code at all: the status and body say what came back instead.
+        Assert.True(afterwards.Error == "invalid_grant", $"the winner's refresh token after reuse: {(int)afterwards.Status} {afterwards.Json}");
     }
 
     private static async Task AssertEdgeAsync(OAuthTestClient oauth, string accessToken, HttpStatusCode expected)
