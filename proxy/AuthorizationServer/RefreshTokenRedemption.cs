@@ -146,16 +146,10 @@ internal sealed partial class RefreshTokenRedemption(
             return;
         }
 
-        // The tokens (and their ledger entries) and the authorization itself: the other request of the race may still
-        // be minting its tokens, and those must die with the grant too.
+        // The authorization, its tokens and their ledger entries (LedgerTokenManager): the other request of the race may
+        // still be minting its tokens, and those must die with the grant too.
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByAuthorizationIdAsync(authorizationId, cancellationToken);
-        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
-        if (await authorizations.FindByIdAsync(authorizationId, cancellationToken) is { } authorization)
-        {
-            await authorizations.TryRevokeAsync(authorization, cancellationToken);
-        }
-
         LogReuse(logger, authorizationId);
     }
 

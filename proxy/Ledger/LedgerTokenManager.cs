@@ -18,8 +18,20 @@ public sealed class LedgerTokenManager(
     IServiceProvider services)
     : OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>(cache, logger, options, store)
 {
+    /// <summary>
+    /// Revokes the grant's tokens, and the grant (authorization) itself. OpenIddict calls this when a spent refresh token
+    /// comes again (reuse) and revokes only the tokens that exist at that moment; a redemption racing the reuse may
+    /// still mint a new pair a moment later, which OpenIddict refuses later only because the authorization is revoked.
+    /// Every other caller (consent withdrawal, the reuse race in RefreshTokenRedemption) ends the grant anyway.
+    /// </summary>
     public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
+        var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
+        if (await authorizations.FindByIdAsync(identifier, cancellationToken) is { } authorization)
+        {
+            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        }
+
         var count = await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken);
         await ledger.RevokeByAuthorizationAsync(identifier, cancellationToken);
         return count;

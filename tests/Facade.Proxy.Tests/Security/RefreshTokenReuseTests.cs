@@ -90,6 +90,59 @@ public sealed class RefreshTokenReuseTests : IAsyncLifetime
         Assert.True(afterwards.Error == "invalid_grant", $"the winner's refresh token after reuse: {(int)afterwards.Status} {afterwards.Json}");
     }
 
+    /// <summary>
+    /// The race behind the test above, made deterministic: a redemption has claimed the refresh token but not yet minted
+    /// its new pair when the token comes again. OpenIddict refuses the second presentation and revokes the grant's
+    /// tokens that exist now; the authorization itself must die too, or the pair minted a moment later would live on.
+    /// </summary>
+    [Fact]
+    public async Task ReuseWhileTheFirstRedemptionIsStillMinting_RevokesTheAuthorization_SoItsLaterTokensDie()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = FacadeHost.Start(_legacy.Url);
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+        string authorizationId;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenManager>();
+            var refresh = await tokens.FindByReferenceIdAsync(token.RefreshToken!, ct) ?? await FindRefreshTokenAsync(tokens, ct);
+            authorizationId = (await tokens.GetAuthorizationIdAsync(refresh, ct))!;
+
+            // What the first redemption's claim does (RefreshTokenRedemption) before it mints anything.
+            var descriptor = new OpenIddict.Abstractions.OpenIddictTokenDescriptor();
+            await tokens.PopulateAsync(descriptor, refresh, ct);
+            descriptor.Status = OpenIddict.Abstractions.OpenIddictConstants.Statuses.Redeemed;
+            descriptor.RedemptionDate = DateTimeOffset.UtcNow;
+            await tokens.UpdateAsync(refresh, descriptor, ct);
+        }
+
+        var again = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+
+        Assert.Equal("invalid_grant", again.Error);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var authorizations = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictAuthorizationManager>();
+            var authorization = await authorizations.FindByIdAsync(authorizationId, ct);
+            Assert.Equal(OpenIddict.Abstractions.OpenIddictConstants.Statuses.Revoked, await authorizations.GetStatusAsync(authorization!, ct));
+        }
+    }
+
+    private static async Task<object> FindRefreshTokenAsync(OpenIddict.Abstractions.IOpenIddictTokenManager tokens, CancellationToken ct)
+    {
+        await foreach (var candidate in tokens.ListAsync(count: null, offset: null, ct))
+        {
+            if (await tokens.GetTypeAsync(candidate, ct) is OpenIddict.Abstractions.OpenIddictConstants.TokenTypeIdentifiers.RefreshToken
+                or OpenIddict.Abstractions.OpenIddictConstants.TokenTypeHints.RefreshToken
+                && await tokens.HasStatusAsync(candidate, OpenIddict.Abstractions.OpenIddictConstants.Statuses.Valid, ct))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("No valid refresh token entry.");
+    }
+
     private static async Task AssertEdgeAsync(OAuthTestClient oauth, string accessToken, HttpStatusCode expected)
     {
         using var response = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", accessToken, TestContext.Current.CancellationToken);
