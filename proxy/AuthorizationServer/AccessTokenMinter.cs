@@ -23,8 +23,8 @@ internal sealed record AccessTokenRequest(
 /// <summary>
 /// Mints access tokens outside the OAuth flow (from an API key, for a signed-in console session) shaped exactly like
 /// the authorization server's own (<c>typ at+jwt</c>, RS256 with the key OpenIddict signs with, <c>iss</c>, <c>aud</c> =
-/// the canonical resource, <c>sub name preferred_username scope client_id jti iat exp</c>, plus <c>agent_id</c> for
-/// agent keys), recorded in the ledger under their label, so the adapter and the device edge validate one kind of
+/// the canonical resource, <c>sub name preferred_username scope client_id jti iat exp</c> and no <c>nbf</c>, plus
+/// <c>agent_id</c> for agent keys; only OpenIddict's private <c>oi_*</c> claims, which point at its own store, are absent), recorded in the ledger under their label, so the adapter and the device edge validate one kind of
 /// token and follow its revocation through the feed.
 /// </summary>
 internal sealed class AccessTokenMinter(
@@ -69,7 +69,6 @@ internal sealed class AccessTokenMinter(
             TokenType = "at+jwt",
             Subject = identity,
             IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = SigningCredentials(),
         });

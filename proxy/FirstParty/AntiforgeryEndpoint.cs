@@ -19,8 +19,7 @@ internal static class AntiforgeryEndpoint
 
     public static async Task<IResult> IssueAsync(HttpContext http, BrowserSession session, IAntiforgery antiforgery)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.Pragma = "no-cache";
+        // Errors are no-store (JsonErrors); GetAndStoreTokens makes the answer "no-cache, no-store" itself.
         if (await session.UserAsync(http) is null)
         {
             return JsonErrors.Result(StatusCodes.Status401Unauthorized, "login_required", "Sign in on /account/login first.");
