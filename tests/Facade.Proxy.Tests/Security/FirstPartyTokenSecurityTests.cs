@@ -93,3 +93,25 @@ public sealed class FirstPartyTokenSecurityTests(FirstPartyTokenFixture fixture)
         await SecurityAssert.JsonErrorAsync(unknown, HttpStatusCode.BadRequest, "invalid_scope");
     }
 }
+
+/// <summary>An edge that allows two first-party token requests per address and minute.</summary>
+public sealed class TightFirstPartyLimitFixture : EdgeFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Facade:FirstParty:PermitsPerMinute"] = "2" };
+}
+
+/// <summary>The mint endpoint is rate-limited per client address like <c>/oauth/key-token</c> and DCR.</summary>
+public sealed class FirstPartyTokenRateLimitTests(TightFirstPartyLimitFixture fixture) : IClassFixture<TightFirstPartyLimitFixture>
+{
+    [Fact]
+    public async Task ThirdRequestInAMinute_Is429_OnEitherPath()
+    {
+        using var first = await FirstPartyTokenFixture.MintAsync(fixture.Http, null);
+        using var second = await FirstPartyTokenFixture.MintAsync(fixture.Http, null, path: "first-party-token");
+        using var third = await FirstPartyTokenFixture.MintAsync(fixture.Http, null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+    }
+}
