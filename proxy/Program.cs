@@ -14,6 +14,7 @@ builder.AddFacadeData();
 builder.AddKeys();
 builder.AddTokenLedger();
 builder.AddApiKeys();
+builder.AddFirstPartyTokens();
 builder.AddAccounts();
 builder.AddAuthorizationServer();
 builder.AddFederation();
@@ -30,6 +31,7 @@ app.MapRevocationFeed();
 app.MapClientRegistration();
 app.MapAccounts();
 app.MapApiKeys();
+app.MapFirstPartyTokens();
 app.MapFederation();
 app.MapEdgeProxy();
 

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Facade.Proxy.ApiKeys;
+using Facade.Proxy.AuthorizationServer;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ internal static class ApiKeyExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddApiKeyStore();
+        builder.Services.TryAddSingleton<AccessTokenMinter>();
         builder.Services.TryAddSingleton<ApiKeyTokenMinter>();
         builder.Services.TryAddSingleton<ApiKeyAuthenticator>();
         builder.Services.TryAddScoped<KeyServices>();

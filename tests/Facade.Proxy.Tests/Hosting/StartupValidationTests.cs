@@ -83,6 +83,8 @@ public sealed class StartupValidationTests
     [InlineData("Facade:ApiKeys:HashKey", "short", "Facade:ApiKeys:HashKey must be at least 32 characters")]
     [InlineData("Facade:ApiKeys:TokenLifetime", "1.00:00:00", "TokenLifetime")]
     [InlineData("Facade:ApiKeys:MaxKeysPerUser", "0", "MaxKeysPerUser")]
+    [InlineData("Facade:FirstParty:TokenLifetime", "00:00:10", "TokenLifetime")]
+    [InlineData("Facade:FirstParty:PermitsPerMinute", "0", "PermitsPerMinute")]
     public void Development_WithInvalidSettings_RefusesToStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
