@@ -38,6 +38,7 @@ internal static class AccountExtensions
             identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
         });
         builder.Services.TryAddScoped<UserGrantRevocation>();
+        builder.Services.TryAddScoped<BrowserSession>();
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {

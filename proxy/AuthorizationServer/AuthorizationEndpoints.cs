@@ -41,16 +41,9 @@ internal static class AuthorizationEndpoints
         }
 
         var returnUrl = AuthorizeReturnUrl(request);
-        var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        // The session must still carry the user's current security stamp (a new password or a lock changes it) and the
-        // user must not be locked out; Identity's own stamp check only runs every 30 minutes.
-        var user = cookie.Succeeded ? await services.SignIn.ValidateSecurityStampAsync(cookie.Principal) : null;
-        if (user is not null && await services.Users.IsLockedOutAsync(user))
-        {
-            user = null;
-        }
-
-        var signedIn = AuthenticationTime.Of(cookie.Principal);
+        var session = await services.Session.ReadAsync(http);
+        var user = session?.User;
+        var signedIn = AuthenticationTime.Of(session?.Principal);
         if (user is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, signedIn, services.Time.GetUtcNow()))
         {
             if (request.HasPromptValue(PromptValues.None))
@@ -227,6 +220,7 @@ internal sealed class AuthorizeServices(
     ClaimsFactory claims,
     RememberedConsents consents,
     ConsentMarkers markers,
+    BrowserSession session,
     TimeProvider time)
 {
     public UserManager<FacadeUser> Users { get; } = users;
@@ -236,5 +230,6 @@ internal sealed class AuthorizeServices(
     public ClaimsFactory Claims { get; } = claims;
     public RememberedConsents Consents { get; } = consents;
     public ConsentMarkers Markers { get; } = markers;
+    public BrowserSession Session { get; } = session;
     public TimeProvider Time { get; } = time;
 }

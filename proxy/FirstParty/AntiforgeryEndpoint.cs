@@ -1,4 +1,5 @@
 using Facade.Common;
+using Facade.Proxy.Account;
 using Facade.Proxy.FirstParty;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -20,10 +21,13 @@ internal static class AntiforgeryEndpoint
     public static async Task<IResult> IssueAsync(HttpContext http, BrowserSession session, IAntiforgery antiforgery)
     {
         // Errors are no-store (JsonErrors); GetAndStoreTokens makes the answer "no-cache, no-store" itself.
-        if (await session.UserAsync(http) is null)
+        if (await session.ReadAsync(http) is not { } signedIn)
         {
             return JsonErrors.Result(StatusCodes.Status401Unauthorized, "login_required", "Sign in on /account/login first.");
         }
+
+        // Antiforgery tokens are bound to the session's user.
+        http.User = signedIn.Principal;
 
         var tokens = antiforgery.GetAndStoreTokens(http);
         return Results.Json(new AntiforgeryTokenResponse(tokens.RequestToken!, tokens.HeaderName!),

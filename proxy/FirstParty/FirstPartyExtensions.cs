@@ -15,7 +15,6 @@ internal static class FirstPartyExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<FirstPartyOptions>().BindConfiguration(FirstPartyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<AccessTokenMinter>();
-        builder.Services.TryAddScoped<BrowserSession>();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(FirstPartyTokenEndpoint.RateLimitPolicy, http =>
         {
             var permits = http.RequestServices.GetRequiredService<IOptions<FirstPartyOptions>>().Value.PermitsPerMinute;

@@ -3,6 +3,7 @@ using Facade.Common;
 using Facade.Proxy.ApiKeys;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
+using Facade.Proxy.Account;
 using Facade.Proxy.FirstParty;
 using Facade.Proxy.Ledger;
 using Microsoft.AspNetCore.Antiforgery;
@@ -38,11 +39,15 @@ internal static class FirstPartyTokenEndpoint
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        if (await session.UserAsync(http) is not { } user)
+        if (await session.ReadAsync(http) is not { } signedIn)
         {
             return JsonErrors.Result(StatusCodes.Status401Unauthorized, "login_required",
                 "Sign in on /account/login first: a first-party token needs the edge's browser session, not a bearer token.");
         }
+
+        // The antiforgery token is checked against the session's user.
+        http.User = signedIn.Principal;
+        var user = signedIn.User;
 
         if (http.Request.ContentLength > MaxRequestBytes)
         {
