@@ -13,6 +13,9 @@ public static class ScopeCatalog
 
     public const string OfflineAccess = "offline_access";
 
+    /// <summary>Calls an agent: its MCP server (<c>/agents/{id}/mcp</c>) and, through it, its channel.</summary>
+    public const string AgentsInvoke = "agents:invoke";
+
     /// <summary>
     /// Lets an agent's runtime read its inbox and reply. Operator-only: it exists only on agent keys the admin command
     /// line creates, never in discovery, client registration, consent or any OAuth grant.
@@ -35,7 +38,7 @@ public static class ScopeCatalog
         ["commands:write"] = "Send commands to devices",
         ["rules:read"] = "See alert rules",
         ["rules:write"] = "Create and change alert rules",
-        ["agents:invoke"] = "Ask agents to act for you",
+        [AgentsInvoke] = "Ask agents to act for you",
         [KeysWrite] = "Create API keys that act as you",
     };
 
@@ -55,7 +58,7 @@ public static class ScopeCatalog
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ByPrefix { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
     {
         ["api"] = ["organizations:read", "tasks:read", "tasks:write"],
-        ["mcp"] = ["organizations:read", "tasks:read", "tasks:write", "devices:read", "devices:write", "telemetry:read", "commands:write", "rules:read", "rules:write", "agents:invoke"],
+        ["mcp"] = ["organizations:read", "tasks:read", "tasks:write", "devices:read", "devices:write", "telemetry:read", "commands:write", "rules:read", "rules:write", AgentsInvoke],
         ["devices"] = ["devices:read", "devices:write", "telemetry:read", "commands:write"],
         ["realtime"] = ["tasks:read", "devices:read", "telemetry:read"],
         ["alerts"] = ["rules:read", "rules:write"],

@@ -4,7 +4,7 @@ namespace Facade.DeviceEdge.Agents;
 internal static class AgentScopes
 {
     /// <summary>Callers of an agent's skills (the MCP adapter, with the caller's token).</summary>
-    public const string Invoke = "agents:invoke";
+    public const string Invoke = Facade.Common.ScopeCatalog.AgentsInvoke;
 
     /// <summary>An agent's runtime: read its own inbox and reply.</summary>
     public const string Serve = Facade.Common.ScopeCatalog.AgentsServe;

@@ -17,7 +17,7 @@ namespace Facade.McpAdapter.Mcp;
 /// </summary>
 internal sealed class McpGate(ToolCatalog catalog, AnnouncedSkills announced, IOptions<AdapterOptions> options) : IMiddleware
 {
-    public const string AgentScope = "agents:invoke";
+    public const string AgentScope = Facade.Common.ScopeCatalog.AgentsInvoke;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
