@@ -4,8 +4,11 @@
 #                       + device simulator (control 5040; SIMULATED_DEVICES devices, default 5, owned by the demo user)
 #                       + agent responder (health 5050; answers the research agent's skills with a demo agent key)
 #                       on embedded defaults
-#   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js and the
-#                       MCP TypeScript SDK client for the end-to-end tests, mosquitto for the device edge's External mode)
+#   ./run.sh cluster    the scaled topology on one host: HAProxy on 8080 over two edges, two adapters, two device-edge
+#                       workers sharing mosquitto (README "Several nodes")
+#   ./run.sh test       every test (installs what the tests need: Chromium for the browser tests, Node.js, the MCP
+#                       TypeScript SDK client for the end-to-end tests and the MCP conformance suite for facade-mcp,
+#                       mosquitto for the device edge's External mode)
 #   ./run.sh admin …    the edge's admin commands on the same database (users|keys|clients …; ./run.sh admin --help)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
@@ -27,9 +30,23 @@ ensure_packages() {
     shift 2
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]} (apt)"
+  apt_install "${missing[@]}"
+}
+
+apt_install() {
+  log "installing $* (apt)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Debian starts a server package's own service when it installs it. The tests, the benchmark and ./run.sh cluster start
+# their own servers (free ports, or the cluster's), so that service is stopped and disabled: stop_package_service <service> <port>
+stop_package_service() {
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now "$1" >/dev/null 2>&1 || log "could not stop the $1 service; it may hold port $2"
+  elif [ -x "/etc/init.d/$1" ]; then
+    as_root "/etc/init.d/$1" stop >/dev/null 2>&1 || log "could not stop the $1 service; it may hold port $2"
+  fi
 }
 
 ensure_dotnet() {
@@ -60,17 +77,40 @@ ensure_node() {
   fi
   log "installing the TypeScript SDK test client (npm ci, node $(node --version))"
   npm ci --prefix tests/clients/ts --no-audit --no-fund --loglevel=error >/dev/null
+  # The MCP conformance suite grades facade-mcp (tests/Facade.Mcp.Bridge.Tests/Conformance); it brings its own Node.js 22.
+  log "installing the MCP conformance suite (npm ci)"
+  npm ci --prefix tests/clients/conformance --no-audit --no-fund --loglevel=error >/dev/null
 }
 
-# The device edge's External broker tests start mosquitto themselves (a temporary folder, a free loopback port); they
-# fail, never skip, without it. Debian also starts the package's own service on 1883, the embedded broker's port in
-# ./run.sh: when this script installs the package it stops and disables that service.
+# The device edge's External broker tests and the benchmark's ingest scenario start mosquitto themselves (a temporary
+# folder, a free loopback port); the tests fail, never skip, without it. The package's own service would hold 1883, the
+# embedded broker's port in ./run.sh.
 ensure_mosquitto() {
   [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_passwd ] && return 0
   ensure_packages /usr/sbin/mosquitto mosquitto /usr/bin/mosquitto_passwd mosquitto
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet mosquitto 2>/dev/null; then
-    as_root systemctl disable --now mosquitto >/dev/null 2>&1 || log "could not stop the mosquitto service; it may hold port 1883"
-  fi
+  stop_package_service mosquitto 1883
+}
+
+# PostgreSQL (Debian's postgresql): the edge's PostgreSQL tests start their own throwaway server from its programs, and
+# ./run.sh cluster runs one in data/cluster/postgres; nothing here uses the package's own service. postgres_bin prints the
+# folder of the newest server's programs.
+postgres_bin() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] && [ -x "$bin/postgres" ] && printf '%s\n' "$bin"
+}
+ensure_postgresql() {
+  postgres_bin >/dev/null && return 0
+  apt_install postgresql
+  stop_package_service postgresql 5432
+  postgres_bin >/dev/null || die "postgresql was installed but no server program is under /usr/lib/postgresql/*/bin"
+}
+
+# Redis (Debian's redis-server): the revocation bus tests start their own on a free port, ./run.sh cluster one on 6380.
+ensure_redis() {
+  [ -x /usr/bin/redis-server ] && return 0
+  ensure_packages /usr/bin/redis-server redis-server
+  stop_package_service redis-server 6379
 }
 
 build() {
@@ -88,7 +128,14 @@ wait_for() { # url name
 
 # A service's command line as built, from its project folder (its content root, as under dotnet run, which would
 # evaluate the project again on every call): cli <project folder> <assembly> arguments…
-cli() { (cd "$1" && dotnet "bin/Release/net10.0/$2.dll" "${@:3}"); }
+cli() { (cd "$1" && exec dotnet "bin/Release/net10.0/$2.dll" "${@:3}"); }
+
+# The same in the background, recorded in pids (the caller's array) as the service's own pid, so stopping it stops
+# the service and not a shell around it: spawn <project folder> <assembly> arguments…
+spawn() {
+  (cd "$1" && exec dotnet "bin/Release/net10.0/$2.dll" "${@:3}") &
+  pids+=($!)
+}
 
 # The simulator's devices, registered for the demo user (the edge seeds it at start). `init` keeps the ids and secrets
 # data/simulator/credentials.json already has and prints each device (id, type, name, secret; tab-separated);
@@ -193,8 +240,10 @@ ensure_inotify_instances() {
 }
 
 run_tests() {
-  ensure_packages curl curl chromium chromium
+  ensure_packages curl curl chromium chromium /usr/sbin/haproxy haproxy
   ensure_mosquitto
+  ensure_postgresql
+  ensure_redis
   ensure_dotnet
   ensure_node
   ensure_inotify_instances
@@ -217,6 +266,18 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
     skipped += int(counters.get("notExecuted", 0))
+# The failures again, last, with the start of their messages: CI keeps only the tail of a long log.
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    for result in ET.parse(path).getroot().iter("{*}UnitTestResult"):
+        if result.get("outcome") not in ("Failed", "Error", "Timeout"):
+            continue
+        message = result.find(".//{*}Message")
+        stack = result.find(".//{*}StackTrace")
+        print(f"FAILED {result.get('testName')}")
+        for text in (message, stack):
+            if text is not None and text.text:
+                for line in text.text.strip().splitlines()[:12]:
+                    print(f"    {line[:300]}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
   return "$status"
@@ -226,29 +287,26 @@ PY
 # stops the benchmark (an older build of it would be measured otherwise). Smoke runs judge no speed, so they reuse the
 # Debug build of ./run.sh test (CI runs both); measured runs build Release. Build output goes to stderr: stdout is the
 # table.
+# Measured runs publish every server ReadyToRun for this machine (artifacts/bench/<assembly>/), as a deployment would:
+# precompiled code is what gets the edge's cold start under 2 s (docs/performance.md). The peers get the same.
 build_bench() {
   log "building ($1: edge, MCP adapter, device edge, agent responder, benchmark peers, harness)"
-  local project
+  local project rid
+  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) rid= ;; esac
   for project in proxy/Facade.Proxy.csproj mcp-adapter/Facade.McpAdapter.csproj device-edge/Facade.DeviceEdge.csproj \
       mocks/AgentResponder/Facade.Mocks.AgentResponder.csproj \
       bench/Backend/Facade.Bench.Backend.csproj bench/PlainYarp/Facade.Bench.PlainYarp.csproj bench/Facade.Bench/Facade.Bench.csproj; do
     dotnet build "$project" -c "$1" -nologo -v quiet -clp:ErrorsOnly >&2 \
       || die "$project does not build ($1); fix it before benchmarking (the errors are above)"
+    if [ "$1" = Release ] && [ -n "$rid" ] && [ "$project" != bench/Facade.Bench/Facade.Bench.csproj ]; then
+      local assembly
+      assembly=$(basename "$project" .csproj)
+      rm -rf "artifacts/bench/$assembly"
+      dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+          -o "artifacts/bench/$assembly" -nologo -v quiet -clp:ErrorsOnly >&2 \
+        || die "$project does not publish ReadyToRun ($rid); the errors are above"
+    fi
   done
-}
-
-# The ingest scenario compares the device edge with Debian's mosquitto, which the harness starts itself on a free port.
-# The package would also start (and enable) a system-wide broker on 1883, the device edge's own port: stop that one.
-ensure_mosquitto() {
-  [ -x /usr/sbin/mosquitto ] && return 0
-  log "installing mosquitto (apt; its system service is stopped and disabled, the benchmark starts its own)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
-  if [ -d /run/systemd/system ]; then
-    as_root systemctl disable --now mosquitto >/dev/null 2>&1 || true
-  elif [ -x /etc/init.d/mosquitto ]; then
-    as_root /etc/init.d/mosquitto stop >/dev/null 2>&1 || true
-  fi
 }
 
 run_bench() {
@@ -269,10 +327,177 @@ run_admin() {
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" cli proxy Facade.Proxy "$@"
 }
 
+# ./run.sh cluster: the scaled topology on one host (README "Several nodes"): mosquitto on 1883 for the devices, two
+# edges (5000, 5001) on PostgreSQL (5433) with a Redis revocation bus (6380), two MCP adapters (5010, 5011), two device-edge workers (5020, 5021) sharing
+# mosquitto through a shared subscription and a PostgreSQL database, the legacy API mock and the device simulator, and HAProxy on
+# 8080, the public URL and issuer. Everything lives in data/cluster/ (logs in data/cluster/logs); Ctrl+C stops it all.
+run_cluster() {
+  ensure_packages curl curl /usr/sbin/haproxy haproxy
+  ensure_mosquitto
+  ensure_postgresql
+  ensure_redis
+  ensure_dotnet
+  build Release
+  local dir="$ROOT/data/cluster" public=http://127.0.0.1:8080/ service_password edge_data device_data
+  edge_data="$dir/edge"
+  device_data="$dir/device-edge"
+  mkdir -p "$edge_data" "$device_data" "$dir/mosquitto" "$dir/logs" "$dir/simulator"
+  pids=() # not local: the EXIT trap must still see them
+  trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
+  export ASPNETCORE_ENVIRONMENT=Development
+  if [ ! -s "$dir/service-password" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/service-password")
+  fi
+  service_password=$(cat "$dir/service-password")
+
+  # mosquitto: the first worker writes its password and ACL files and signals it (pid file) to reload them.
+  touch "$dir/mosquitto/passwd" "$dir/mosquitto/acl"
+  cat >"$dir/mosquitto/mosquitto.conf" <<CONF
+per_listener_settings false
+listener 1883 127.0.0.1
+allow_anonymous false
+password_file $dir/mosquitto/passwd
+acl_file $dir/mosquitto/acl
+use_username_as_clientid true
+max_packet_size 262144
+persistence true
+persistence_location $dir/mosquitto/
+pid_file $dir/mosquitto/mosquitto.pid
+user $(id -un)
+CONF
+  /usr/sbin/mosquitto -c "$dir/mosquitto/mosquitto.conf" >"$dir/logs/mosquitto.log" 2>&1 &
+  pids+=($!)
+
+  cat >"$dir/haproxy.cfg" <<CONF
+global
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 1h
+  timeout server 1h
+  option forwardfor
+  option redispatch
+  retries 2
+frontend public
+  bind 127.0.0.1:8080
+  default_backend edges
+backend edges
+  balance roundrobin
+  option httpchk GET /healthz/live
+  server edge1 127.0.0.1:5000 check inter 1s fall 2 rise 1
+  server edge2 127.0.0.1:5001 check inter 1s fall 2 rise 1
+CONF
+  /usr/sbin/haproxy -W -f "$dir/haproxy.cfg" >"$dir/logs/haproxy.log" 2>&1 &
+  pids+=($!)
+
+  # PostgreSQL for the edges and the workers on 5433 (5432 is left to a system server): a cluster made once in data/cluster/postgres,
+  # trust authentication on loopback, as the postgres user when this runs as root (PostgreSQL refuses root).
+  local pg_bin pg_dir="$dir/postgres" as_pg=() pg_connection="Host=127.0.0.1;Port=5433;Database=facade;Username=facade"
+  pg_bin=$(postgres_bin)
+  [ "$(id -u)" -eq 0 ] && as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  if [ ! -s "$pg_dir/data/PG_VERSION" ]; then
+    mkdir -p "$pg_dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
+    "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U facade --auth=trust --encoding=UTF8 --locale=C >"$dir/logs/initdb.log" 2>&1 \
+      || die "initdb failed (data/cluster/logs/initdb.log)"
+  fi
+  "${as_pg[@]}" "$pg_bin/postgres" -D "$pg_dir/data" -p 5433 -k "$pg_dir" -c listen_addresses=127.0.0.1 >"$dir/logs/postgres.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p 5433 && break; sleep 0.5; done
+  "$pg_bin/pg_isready" -q -h 127.0.0.1 -p 5433 || die "PostgreSQL did not start (data/cluster/logs/postgres.log)"
+  local database
+  for database in facade devices; do
+    "$pg_bin/psql" -h 127.0.0.1 -p 5433 -U facade -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 \
+      || "$pg_bin/createdb" -h 127.0.0.1 -p 5433 -U facade "$database" || die "could not create the database $database"
+  done
+  # The device-edge workers' database (registry, telemetry, commands, shadows, rules), the same server.
+  local device_database=(--DeviceEdge:DatabaseProvider=PostgreSql "--DeviceEdge:ConnectionString=Host=127.0.0.1;Port=5433;Database=devices;Username=facade"
+    --DeviceEdge:DataDirectory="$device_data")
+
+  # Redis on 6380 (6379 is left to a system server), no persistence: the edges' revocation bus.
+  /usr/bin/redis-server --port 6380 --bind 127.0.0.1 --save "" --appendonly no >"$dir/logs/redis.log" 2>&1 &
+  pids+=($!)
+
+  spawn mocks/LegacyApi Facade.Mocks.LegacyApi --port 5030 >"$dir/logs/legacy.log" 2>&1
+  wait_for http://127.0.0.1:5030/healthz "legacy API mock"
+
+  # The edges share the PostgreSQL database (and with it the Data Protection key ring); the data folder still holds the
+  # Development signing key and API key pepper they share here (a real cluster configures certificates and a pepper).
+  local edge_database=(--Facade:DatabaseProvider=PostgreSql "--Facade:ConnectionString=$pg_connection" --Facade:DataDirectory="$edge_data")
+  local edge_settings=(--Facade:PublicUrl=$public "${edge_database[@]}" --Facade:Edge:TrustedProxies:0=127.0.0.1
+    --Facade:Redis:Configuration=127.0.0.1:6380
+    --ReverseProxy:Clusters:mcp-adapter:Destinations:second:Address=http://127.0.0.1:5011/
+    --ReverseProxy:Clusters:device-edge:Destinations:second:Address=http://127.0.0.1:5021/)
+  local port
+  for port in 5000 5001; do
+    spawn proxy Facade.Proxy --urls "http://127.0.0.1:$port" "${edge_settings[@]}" >"$dir/logs/edge-$port.log" 2>&1
+    wait_for "http://127.0.0.1:$port/healthz/live" "edge on $port"
+  done
+  wait_for "${public}healthz/live" "HAProxy on 8080"
+
+  for port in 5010 5011; do
+    spawn mcp-adapter Facade.McpAdapter --urls "http://127.0.0.1:$port" --Adapter:Issuer=$public >"$dir/logs/adapter-$port.log" 2>&1
+  done
+
+  local worker port_index=0
+  for port in 5020 5021; do
+    port_index=$((port_index + 1))
+    worker=(--urls "http://127.0.0.1:$port" --DeviceEdge:Issuer=$public "${device_database[@]}"
+      --DeviceEdge:Mqtt:Mode=External --DeviceEdge:Mqtt:External:Host=127.0.0.1 --DeviceEdge:Mqtt:External:Port=1883
+      --DeviceEdge:Mqtt:External:UserName=facade.device-edge.$port_index --DeviceEdge:Mqtt:External:SharedSubscriptionGroup=workers)
+    if [ "$port_index" = 1 ]; then
+      worker+=(--DeviceEdge:Mqtt:Mosquitto:AccountsDirectory="$dir/mosquitto" --DeviceEdge:Mqtt:Mosquitto:PidFile="$dir/mosquitto/mosquitto.pid"
+        --DeviceEdge:Mqtt:Mosquitto:OtherWorkers:0=facade.device-edge.2)
+    fi
+    DeviceEdge__Mqtt__External__Password="$service_password" spawn device-edge Facade.DeviceEdge "${worker[@]}" >"$dir/logs/device-edge-$port.log" 2>&1
+    wait_for "http://127.0.0.1:$port/healthz/live" "device-edge worker on $port"
+  done
+  wait_for http://127.0.0.1:5010/healthz "MCP adapter on 5010"
+  wait_for http://127.0.0.1:5011/healthz "MCP adapter on 5011"
+  wait_for http://127.0.0.1:5020/healthz "device-edge worker on 5020"
+  wait_for http://127.0.0.1:5021/healthz "device-edge worker on 5021"
+
+  local owner devices id type name secret out credentials="$dir/simulator/credentials.json"
+  owner=$(cli proxy Facade.Proxy users show demo "${edge_database[@]}" | sed -n 's/^id: //p') && [ -n "$owner" ] \
+    || die "could not read the demo user's id in $edge_data"
+  devices=$(cli mocks/DeviceSimulator Facade.Mocks.DeviceSimulator init --devices "${SIMULATED_DEVICES:-5}" --credentials "$credentials") \
+    || die "the simulator's init failed for $credentials"
+  while IFS=$'\t' read -r id type name secret; do
+    out=$(printf '%s\n' "$secret" | cli device-edge Facade.DeviceEdge devices provision "$id" --owner "$owner" --name "$name" --type "$type" \
+      --tag simulator --secret-stdin "${device_database[@]}") || die "simulated device $id: $out"
+  done <<<"$devices"
+  # Provisioned by the command line, not the running workers: rewrite mosquitto's files now.
+  DeviceEdge__Mqtt__External__Password="$service_password" cli device-edge Facade.DeviceEdge devices mosquitto-sync \
+    "${device_database[@]}" --DeviceEdge:Mqtt:Mode=External --DeviceEdge:Mqtt:External:Host=127.0.0.1 \
+    --DeviceEdge:Mqtt:External:UserName=facade.device-edge.1 --DeviceEdge:Mqtt:Mosquitto:AccountsDirectory="$dir/mosquitto" \
+    --DeviceEdge:Mqtt:Mosquitto:PidFile="$dir/mosquitto/mosquitto.pid" --DeviceEdge:Mqtt:Mosquitto:OtherWorkers:0=facade.device-edge.2 \
+    >"$dir/logs/mosquitto-sync.log" 2>&1 || die "mosquitto-sync failed (data/cluster/logs/mosquitto-sync.log)"
+  spawn mocks/DeviceSimulator Facade.Mocks.DeviceSimulator --credentials "$credentials" >"$dir/logs/simulator.log" 2>&1
+  wait_for http://127.0.0.1:5040/healthz "device simulator"
+  cat <<TXT
+
+  Facade cluster is running (Development mode, data and logs in $dir)
+    Public URL and issuer (HAProxy)   $public   (round robin over both edges, health-checked)
+    Edges                             http://127.0.0.1:5000, http://127.0.0.1:5001   (one PostgreSQL database)
+    PostgreSQL (edges, workers)       127.0.0.1:5433   (psql -h 127.0.0.1 -p 5433 -U facade facade|devices)
+    Redis (the edges' revocation bus) 127.0.0.1:6380
+    MCP adapters                      http://127.0.0.1:5010, http://127.0.0.1:5011
+    Device-edge workers               http://127.0.0.1:5020, http://127.0.0.1:5021   (shared subscription 'workers', PostgreSQL 'devices')
+    mosquitto for devices             127.0.0.1:1883
+    Legacy API mock, device simulator http://127.0.0.1:5030, http://127.0.0.1:5040
+    Demo user                         demo / demo-password
+
+  Not in the cluster: the agent responder (agent channels need the embedded broker). Ctrl+C stops everything.
+TXT
+  wait -n "${pids[@]}"
+}
+
 case "${1:-run}" in
   run) run_system ;;
   admin) shift; run_admin "$@" ;;
   test) shift; run_tests "$@" ;;
   bench) shift; run_bench "$@" ;;
-  *) die "usage: ./run.sh [run|test|admin …|bench [--smoke]]" ;;
+  cluster) run_cluster ;;
+  *) die "usage: ./run.sh [run|cluster|test|admin …|bench [--smoke]]" ;;
 esac

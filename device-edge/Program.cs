@@ -26,6 +26,7 @@ app.MapDeviceAlerts();
 app.MapDeviceCommands();
 app.MapDeviceShadows();
 app.MapAgents();
+app.MapDeviceRealtime();
 
 await app.RunAsync();
 return 0;

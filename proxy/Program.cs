@@ -13,13 +13,16 @@ builder.AddFacadeHosting();
 builder.AddFacadeData();
 builder.AddKeys();
 builder.AddTokenLedger();
+builder.AddCluster();
 builder.AddApiKeys();
 builder.AddFirstPartyTokens();
 builder.AddAccounts();
+builder.AddUserConsole();
 builder.AddAuthorizationServer();
 builder.AddFederation();
 builder.AddClientRegistration();
 builder.AddEdgeProxy();
+builder.AddRealtime();
 
 var app = builder.Build();
 
@@ -30,9 +33,11 @@ app.MapAuthorizationServer();
 app.MapRevocationFeed();
 app.MapClientRegistration();
 app.MapAccounts();
+app.MapUserConsole();
 app.MapApiKeys();
 app.MapFirstPartyTokens();
 app.MapFederation();
+app.MapRealtime();
 app.MapEdgeProxy();
 
 await app.RunAsync();

@@ -11,9 +11,17 @@ internal sealed class BenchContext(BenchSettings settings, string root, string w
 
     public string Logs { get; } = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
 
-    /// <summary>Path of a built assembly, e.g. <c>Dll("bench/Backend", "Facade.Bench.Backend")</c>.</summary>
-    public string Dll(string project, string assembly) =>
-        Path.Combine(Root, project, "bin", Settings.Configuration, "net10.0", assembly + ".dll");
+    /// <summary>
+    /// Path of a server's assembly, e.g. <c>Dll("bench/Backend", "Facade.Bench.Backend")</c>: for measured runs the
+    /// ReadyToRun publish <c>./run.sh bench</c> makes (<c>artifacts/bench/</c>, as deployed), else the build output.
+    /// </summary>
+    public string Dll(string project, string assembly)
+    {
+        var published = Path.Combine(Root, "artifacts", "bench", assembly, assembly + ".dll");
+        return Settings.Configuration == "Release" && File.Exists(published)
+            ? published
+            : Path.Combine(Root, project, "bin", Settings.Configuration, "net10.0", assembly + ".dll");
+    }
 
     public string Folder(string name) => Directory.CreateDirectory(Path.Combine(Work, name)).FullName;
 

@@ -31,11 +31,12 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         var yarp = Track(await Peers.StartPlainYarpAsync(context, backend.BaseUrl));
         var nginx = Track(await Peers.StartNginxAsync(context, backend.BaseUrl));
         var adapterUrl = Ports.Loopback(Ports.Free());
-        var edge = await EdgeServer.StartAsync(context, backend.BaseUrl, adapterUrl);
+        var devicesUrl = Ports.Loopback(Ports.Free());
+        var edge = await EdgeServer.StartAsync(context, backend.BaseUrl, adapterUrl, devicesUrl);
         Track(edge.Process);
 
         // One device edge serves the channel-backed MCP tool (scenario 2) and the ingest scenario (5).
-        var (devices, devicesFailure) = await StartDeviceEdgeAsync(edge);
+        var (devices, devicesFailure) = await StartDeviceEdgeAsync(edge, devicesUrl);
         var (adapter, adapterFailure) = mcp.Available(context)
             ? await mcp.StartAsync(context, adapterUrl, edge, backend, settings.Runs(BenchSettings.McpScenario) ? devices : null)
             : (null, "no MCP adapter build (mcp-adapter/ has no Facade.McpAdapter.dll in this configuration)");
@@ -62,12 +63,17 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         var tokenWorkers = settings.GrantWorkers;
         IngestResult? ingest = null;
         var ingestNote = "Not measured.";
+        double? coldStartMs = null;
+        RealtimeResult? realtime = null;
+        var realtimeNote = "Not measured.";
         if (sanity.Count == 0)
         {
             Log("sanity checks passed; measuring");
             mcpNote = await MeasureRequestsAsync(measurer, backend, nginx, haproxy, yarp, edge, adapter, adapterFailure, devices, devicesFailure, tokens, cancel);
             tokenNote = await MeasureTokensAsync(measurer, edge, tokens, cancel);
             (ingest, ingestNote) = await MeasureIngestAsync(edge, tokens, devices, devicesFailure, cancel);
+            (realtime, realtimeNote) = await MeasureRealtimeAsync(edge, tokens, devices, devicesFailure, cancel);
+            coldStartMs = await MeasureColdStartAsync(edge, tokens);
         }
 
         _problems.AddRange(measurer.Problems);
@@ -79,6 +85,9 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         {
             Ingest = ingest,
             IngestNote = ingestNote,
+            ColdStartMs = coldStartMs,
+            Realtime = realtime,
+            RealtimeNote = realtimeNote,
         });
         var output = settings.Output ?? Path.Combine(context.Root, "bench", "results", settings.Smoke ? "smoke.md" : $"{started.UtcDateTime:yyyy-MM-dd-HHmm}.md");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -234,11 +243,12 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
     }
 
     /// <summary>The device edge, when a scenario that needs it runs and it is built; otherwise why not.</summary>
-    private async Task<(DeviceEdgeServer? Devices, string? Failure)> StartDeviceEdgeAsync(EdgeServer edge)
+    private async Task<(DeviceEdgeServer? Devices, string? Failure)> StartDeviceEdgeAsync(EdgeServer edge, Uri url)
     {
-        if (!context.Settings.Runs(BenchSettings.McpScenario) && !context.Settings.Runs(BenchSettings.IngestScenario))
+        if (!context.Settings.Runs(BenchSettings.McpScenario) && !context.Settings.Runs(BenchSettings.IngestScenario)
+            && !context.Settings.Runs(BenchSettings.RealtimeScenario))
         {
-            return (null, "not started (`--scenarios` left out mcp and ingest)");
+            return (null, "not started (`--scenarios` left out mcp, ingest and realtime)");
         }
 
         if (!DeviceEdgeServer.Available(context))
@@ -249,7 +259,7 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
         try
         {
             Log("starting the device edge");
-            var devices = await DeviceEdgeServer.StartAsync(context, edge);
+            var devices = await DeviceEdgeServer.StartAsync(context, edge, url);
             Track(devices.Process);
             return (devices, null);
         }
@@ -316,6 +326,61 @@ internal sealed class BenchRun(BenchContext context, McpOptions mcp)
             _problems.Add($"ingest: {reason} (logs in {context.Logs} with --keep)");
             _notes.AddRange(scenario.Notes);
             return (null, $"n/a: the scenario failed ({reason}).");
+        }
+    }
+
+    private async Task<(RealtimeResult? Result, string Note)> MeasureRealtimeAsync(EdgeServer edge, EdgeTokens tokens, DeviceEdgeServer? devices,
+        string? devicesFailure, CancellationToken cancel)
+    {
+        if (!context.Settings.Runs(BenchSettings.RealtimeScenario))
+        {
+            return (null, "Not run (`--scenarios` left it out).");
+        }
+
+        if (devices is null)
+        {
+            _problems.Add($"realtime: {devicesFailure}.");
+            return (null, $"n/a: {devicesFailure}.");
+        }
+
+        try
+        {
+            Log($"realtime: {context.Settings.RealtimeSockets:N0} idle sockets, then fan-out to {context.Settings.RealtimeSubscribers:N0} subscribers");
+            var result = await new RealtimeScenario(context, edge, tokens, devices).RunAsync(cancel);
+            if (result.Delivered < result.Expected)
+            {
+                _problems.Add($"realtime: {result.Expected - result.Delivered:N0} of {result.Expected:N0} fan-out events never arrived.");
+            }
+
+            return (result, "Subscribers and the MQTT device run in the benchmark process, on the same two cores as the edge and the device edge.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException or IOException
+            or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException)
+        {
+            var reason = exception.Message.Split('\n')[0];
+            _problems.Add($"realtime: {reason} (logs in {context.Logs} with --keep)");
+            return (null, $"n/a: {reason}");
+        }
+    }
+
+    /// <summary>Last, since it restarts the edge: process start to the first proxied 200 (docs/performance.md).</summary>
+    private async Task<double?> MeasureColdStartAsync(EdgeServer edge, EdgeTokens tokens)
+    {
+        if (!context.Settings.Runs(BenchSettings.RestScenario))
+        {
+            return null;
+        }
+
+        _servers.Remove(edge.Process);
+        try
+        {
+            var elapsed = await edge.RestartAndTimeFirstProxiedAsync(tokens.Access);
+            Log($"cold start: {elapsed:0} ms from process start to the first proxied 200");
+            return elapsed;
+        }
+        finally
+        {
+            Track(edge.Process);
         }
     }
 

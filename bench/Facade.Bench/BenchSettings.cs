@@ -8,8 +8,9 @@ internal sealed record BenchSettings
     public const string TokenScenario = "token";
     public const string RejectScenario = "reject";
     public const string IngestScenario = "ingest";
+    public const string RealtimeScenario = "realtime";
 
-    public static readonly string[] AllScenarios = [RestScenario, McpScenario, TokenScenario, RejectScenario, IngestScenario];
+    public static readonly string[] AllScenarios = [RestScenario, McpScenario, TokenScenario, RejectScenario, IngestScenario, RealtimeScenario];
 
     public bool Smoke { get; init; }
 
@@ -51,6 +52,12 @@ internal sealed record BenchSettings
     /// <summary>Length of one measured ingest run (the device edge's, and mosquitto's).</summary>
     public TimeSpan IngestDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Idle authenticated WebSockets the realtime scenario holds open (memory per socket).</summary>
+    public int RealtimeSockets { get; init; } = 10_000;
+
+    /// <summary>Sockets subscribed to one device's telemetry in the realtime fan-out.</summary>
+    public int RealtimeSubscribers { get; init; } = 1_000;
+
     /// <summary>Spacing of the seeded day of readings the history query reads (1 s: 86,400 readings).</summary>
     public TimeSpan HistorySpacing { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -60,6 +67,12 @@ internal sealed record BenchSettings
     public string Configuration { get; init; } = "Release";
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);
+
+    /// <summary>When set, only these targets (by name) are measured; null measures every target of the scenarios.</summary>
+    public IReadOnlySet<string>? Targets { get; init; }
+
+    /// <summary>The edge's signing key, and so its tokens' algorithm: <c>RS256</c> (the default) or <c>ES256</c>.</summary>
+    public string Signing { get; init; } = "RS256";
 
     /// <summary>Extra arguments for the edge, e.g. <c>--Logging:LogLevel:Default=Warning</c>, for tuning experiments.</summary>
     public IReadOnlyList<string> EdgeArgs { get; init; } = [];
@@ -85,6 +98,8 @@ internal sealed record BenchSettings
         Patience = TimeSpan.FromSeconds(20),
         IngestDevices = 20,
         IngestDuration = TimeSpan.FromSeconds(1.5),
+        RealtimeSockets = 100,
+        RealtimeSubscribers = 20,
         HistorySpacing = TimeSpan.FromMinutes(1),
         HistoryQueries = 20,
     };

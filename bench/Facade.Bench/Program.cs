@@ -13,10 +13,15 @@ var connections = new Option<int[]>("--connections") { Description = "Concurrenc
 var workers = new Option<int?>("--grant-workers") { Description = "Concurrent token endpoint clients (default 16; smoke 4)." };
 var idleLimit = new Option<double?>("--idle-limit") { Description = "Longest wait, in seconds, for an idle machine before each run (default 30; smoke 2)." };
 var patience = new Option<double?>("--patience") { Description = "Minutes the whole run may spend waiting for idle and repeating busy runs (default 3)." };
-var scenarios = new Option<string[]>("--scenarios") { Description = "Subset of: rest mcp token reject ingest (default all).", AllowMultipleArgumentsPerToken = true };
+var scenarios = new Option<string[]>("--scenarios") { Description = "Subset of: rest mcp token reject ingest realtime (default all).", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--targets") { Description = "Measure only these targets of the chosen scenarios (e.g. facade facade-mcp), for quick A/B checks; ratios to targets left out are n/a.", AllowMultipleArgumentsPerToken = true };
 var ingestDevices = new Option<int?>("--ingest-devices") { Description = "Simulated MQTT devices of the ingest scenario (default 200; smoke 20)." };
 var ingestDuration = new Option<double?>("--ingest-duration") { Description = "Seconds per measured ingest run (default 10; smoke 1.5)." };
+var realtimeSockets = new Option<int?>("--realtime-sockets") { Description = "Idle WebSockets of the realtime scenario (default 10000; smoke 100)." };
+var realtimeSubscribers = new Option<int?>("--realtime-subscribers") { Description = "Subscribers of the realtime fan-out (default 1000; smoke 20)." };
 var edgeArgs = new Option<string[]>("--edge-arg") { Description = "Extra argument for the edge (tuning experiments), e.g. --edge-arg=--Kestrel:Limits:MaxConcurrentConnections=1000. Repeatable." };
+var signing = new Option<string?>("--signing") { Description = "The edge's signing algorithm: RS256 (default) or ES256 (an ECDSA P-256 certificate); HAProxy verifies the same." };
+signing.AcceptOnlyFromAmong("RS256", "ES256");
 var mcpArgs = new Option<string[]>("--mcp-adapter-arg") { Description = "Extra argument for the MCP adapter; {edge} {backend} {url} are replaced. Repeatable." };
 var mcpTool = new Option<string?>("--mcp-tool") { Description = "The MCP tool scenario 2 calls (default: the first read-only tool without required arguments)." };
 var configuration = new Option<string?>("--configuration") { Description = "Build configuration of the servers to run (default Release)." };
@@ -26,7 +31,7 @@ var keep = new Option<bool>("--keep") { Description = "Keep the scratch folder (
 
 var command = new RootCommand("Facade benchmark harness")
 {
-    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, ingestDevices, ingestDuration, edgeArgs, mcpArgs, mcpTool,
+    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, only, ingestDevices, ingestDuration, realtimeSockets, realtimeSubscribers, edgeArgs, signing, mcpArgs, mcpTool,
     configuration, root, output, keep,
 };
 command.SetAction(async (result, cancel) =>
@@ -50,10 +55,14 @@ command.SetAction(async (result, cancel) =>
         IdleLimit = result.GetValue(idleLimit) is { } i ? TimeSpan.FromSeconds(i) : defaults.IdleLimit,
         Patience = result.GetValue(patience) is { } p ? TimeSpan.FromMinutes(p) : defaults.Patience,
         Scenarios = chosen.ToHashSet(),
+        Targets = result.GetValue(only) is { Length: > 0 } t ? t.ToHashSet() : null,
         IngestDevices = result.GetValue(ingestDevices) ?? defaults.IngestDevices,
         IngestDuration = result.GetValue(ingestDuration) is { } id ? TimeSpan.FromSeconds(id) : defaults.IngestDuration,
         Output = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
         EdgeArgs = result.GetValue(edgeArgs) ?? [],
+        RealtimeSockets = result.GetValue(realtimeSockets) ?? defaults.RealtimeSockets,
+        RealtimeSubscribers = result.GetValue(realtimeSubscribers) ?? defaults.RealtimeSubscribers,
+        Signing = result.GetValue(signing) ?? defaults.Signing,
         Configuration = result.GetValue(configuration) ?? defaults.Configuration,
         Keep = result.GetValue(keep),
     };

@@ -22,6 +22,12 @@ public static class ScopeCatalog
     /// </summary>
     public const string AgentsServe = "agents:serve";
 
+    /// <summary>
+    /// Reads the device edge's realtime event feed (every user's events). Operator-only and held by no user: only the
+    /// edge's own service token carries it (proxy/Realtime), never an OAuth grant, discovery, registration or a key.
+    /// </summary>
+    public const string RealtimeFeed = "realtime:feed";
+
     /// <summary>Scope → what the consent page says about it, in the order pages list them.</summary>
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -60,7 +66,7 @@ public static class ScopeCatalog
         ["api"] = ["organizations:read", "tasks:read", "tasks:write"],
         ["mcp"] = ["organizations:read", "tasks:read", "tasks:write", "devices:read", "devices:write", "telemetry:read", "commands:write", "rules:read", "rules:write", AgentsInvoke],
         ["devices"] = ["devices:read", "devices:write", "telemetry:read", "commands:write"],
-        ["realtime"] = ["tasks:read", "devices:read", "telemetry:read"],
+        ["realtime"] = ["devices:read", "telemetry:read", "rules:read"],
         ["alerts"] = ["rules:read", "rules:write"],
     };
 
@@ -68,6 +74,7 @@ public static class ScopeCatalog
     public static IReadOnlyDictionary<string, string> OperatorOnly { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [AgentsServe] = "Answer an agent's tool calls: read its inbox and reply",
+        [RealtimeFeed] = "Read every device's realtime events (the edge's own service token only)",
     };
 
     private static readonly HashSet<string> ApiSet = new(Api, StringComparer.Ordinal);

@@ -12,7 +12,7 @@ internal sealed record AgentToken(string Jti, DateTimeOffset Expires);
 
 /// <summary>
 /// Validates an access token presented on the MQTT broker exactly as the REST API's JwtBearer scheme does (the same
-/// <see cref="TokenValidationParameters"/>: issuer, audience, <c>at+jwt</c>, RS256 with the edge's JWKS, lifetime; a
+/// <see cref="TokenValidationParameters"/>: issuer, audience, <c>at+jwt</c>, RS256 or ES256 with the edge's JWKS, lifetime; a
 /// subject and a jti not on the revocation feed), then requires <c>agents:serve</c> and <c>agent_id</c> = the agent.
 /// </summary>
 internal sealed class AgentTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, RevokedTokens revoked)

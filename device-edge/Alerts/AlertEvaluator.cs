@@ -16,11 +16,13 @@ internal sealed partial class AlertEvaluator(
     AlertRuleCache rules,
     IDbContextFactory<DeviceEdgeDbContext> contexts,
     AlertNotificationSender sender,
+    IEnumerable<IAlertObserver> observers,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : ITelemetryObserver
 {
     private const int Stripes = 64;
     private readonly SemaphoreSlim[] _deviceLocks = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly IAlertObserver[] _observers = observers.ToArray();
 
     public async ValueTask OnStoredAsync(IReadOnlyList<TelemetryReading> readings, CancellationToken cancellationToken)
     {
@@ -115,6 +117,7 @@ internal sealed partial class AlertEvaluator(
         }
 
         var now = StoredTime.Now(time);
+        var changes = new List<AlertChange>(transitions.Count);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var alert in stale)
         {
@@ -139,7 +142,7 @@ internal sealed partial class AlertEvaluator(
                 db.Alerts.Add(alert);
                 firing[rule.Id] = alert;
                 await db.SaveChangesAsync(cancellationToken); // the alert's id goes into the notification
-                Enqueue(db, "fired", alert, rule, now);
+                changes.Add(new AlertChange(rule.OwnerId, deviceId, "fired", Enqueue(db, "fired", alert, rule, now), now));
                 LogFired(logger, rule.Id, deviceId, rule.Metric, value);
             }
             else
@@ -147,25 +150,52 @@ internal sealed partial class AlertEvaluator(
                 var alert = firing[rule.Id];
                 alert.ResolvedAt = now;
                 alert.ResolvedValue = value;
-                Enqueue(db, "resolved", alert, rule, now);
+                changes.Add(new AlertChange(rule.OwnerId, deviceId, "resolved", Enqueue(db, "resolved", alert, rule, now), now));
                 LogResolved(logger, rule.Id, deviceId, rule.Metric, value);
             }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Tell(changes);
         return true;
     }
 
-    private static void Enqueue(DeviceEdgeDbContext db, string kind, AlertRecord alert, ActiveRule rule, DateTimeOffset now) =>
+    /// <summary>Queues the notification of a change in the outbox; returns its body.</summary>
+    private static byte[] Enqueue(DeviceEdgeDbContext db, string kind, AlertRecord alert, ActiveRule rule, DateTimeOffset now)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new AlertNotificationBody(kind, AlertView.From(alert), rule.View), AlertsJsonContext.Default.AlertNotificationBody);
         db.AlertNotifications.Add(new AlertNotification
         {
             AlertId = alert.Id,
             Event = kind,
-            Payload = JsonSerializer.SerializeToUtf8Bytes(new AlertNotificationBody(kind, AlertView.From(alert), rule.View), AlertsJsonContext.Default.AlertNotificationBody),
+            Payload = payload,
             NextAttemptAt = now,
             CreatedAt = now,
         });
+        return payload;
+    }
+
+    private void Tell(List<AlertChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            foreach (var observer in _observers)
+            {
+                try
+                {
+                    observer.OnAlertChanged(change);
+                }
+                catch (Exception exception)
+                {
+                    LogObserverFailed(logger, exception, observer.GetType().Name, change.DeviceId);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert observer {Observer} failed for device {DeviceId}")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer, string deviceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert changes for device {DeviceId} were not written ({Error}): a rule or the device went away meanwhile")]
     private static partial void LogWriteFailed(ILogger logger, string deviceId, string error);

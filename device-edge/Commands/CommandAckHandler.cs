@@ -31,7 +31,15 @@ internal sealed partial class CommandAckHandler(CommandStore store, IOptions<Com
             return;
         }
 
-        LogIgnored(logger, commandId, message.DeviceId, await store.WhyNotOpenAsync(message.DeviceId, commandId, cancellationToken));
+        var notOpen = await store.WhyNotOpenAsync(message.DeviceId, commandId, cancellationToken);
+        if (notOpen.Finished)
+        {
+            // A repeated answer, or (several workers) one another worker stored first.
+            LogAlreadyFinished(logger, commandId, message.DeviceId, notOpen.Reason);
+            return;
+        }
+
+        LogIgnored(logger, commandId, message.DeviceId, notOpen.Reason);
     }
 
     internal readonly record struct Answer(CommandStatus Outcome, string? Result, string? Error);
@@ -106,6 +114,9 @@ internal sealed partial class CommandAckHandler(CommandStore store, IOptions<Com
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} of device {DeviceId} answered: {Status}")]
     private static partial void LogAnswered(ILogger logger, string commandId, string deviceId, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Answer to command {CommandId} from device {DeviceId} ignored: {Reason}")]
+    private static partial void LogAlreadyFinished(ILogger logger, string commandId, string deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer to command {CommandId} from device {DeviceId} ignored: {Reason}")]
     private static partial void LogIgnored(ILogger logger, string commandId, string deviceId, string reason);

@@ -13,6 +13,7 @@ internal sealed class CommandServices(
     CommandWaiters waiters,
     CommandDelivery delivery,
     DeviceStatusBoard board,
+    CommandChangeNotifier changes,
     IOptions<CommandOptions> options,
     TimeProvider time)
 {
@@ -22,6 +23,7 @@ internal sealed class CommandServices(
     public CommandWaiters Waiters { get; } = waiters;
     public CommandDelivery Delivery { get; } = delivery;
     public DeviceStatusBoard Board { get; } = board;
+    public CommandChangeNotifier Changes { get; } = changes;
     public IOptions<CommandOptions> Options { get; } = options;
     public TimeProvider Time { get; } = time;
 }

@@ -12,6 +12,7 @@ namespace Facade.DeviceEdge.Commands;
 internal sealed class CommandStore(
     IDbContextFactory<DeviceEdgeDbContext> contexts,
     CommandWaiters waiters,
+    CommandChangeNotifier changes,
     IOptions<CommandOptions> options,
     TimeProvider time)
 {
@@ -23,11 +24,17 @@ internal sealed class CommandStore(
     {
         var now = StoredTime.Now(time);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Commands
+        var delivered = await db.Commands
             .Where(c => c.Id == commandId && c.DeviceId == deviceId && c.Status == CommandStatus.Pending && c.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, CommandStatus.Delivered)
                 .SetProperty(c => c.DeliveredAt, now), cancellationToken) == 1;
+        if (delivered)
+        {
+            changes.Notify(deviceId, commandId, CommandStatus.Delivered);
+        }
+
+        return delivered;
     }
 
     /// <summary>The device answered before the command expired: acknowledged or failed (and delivered, if no PUBACK said so).</summary>
@@ -57,71 +64,87 @@ internal sealed class CommandStore(
         if (done)
         {
             waiters.Complete(commandId);
+            changes.Notify(deviceId, commandId, outcome);
         }
 
         return done;
     }
 
-    /// <summary>Why an answer changed nothing, for the log: the command is unknown, another device's, finished or expired.</summary>
-    public async Task<string> WhyNotOpenAsync(string deviceId, string commandId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why an answer changed nothing: the command is unknown, another device's, finished or expired. A command of this
+    /// device that is finished wakes this worker's waiting request: with several workers, the one that stored the
+    /// answer may be another (it heard the same acknowledgement first).
+    /// </summary>
+    public async Task<NotOpen> WhyNotOpenAsync(string deviceId, string commandId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var command = await db.Commands.AsNoTracking()
             .Where(c => c.Id == commandId)
             .Select(c => new { c.DeviceId, c.Status })
             .FirstOrDefaultAsync(cancellationToken);
-        return command is null ? "unknown command"
-            : command.DeviceId != deviceId ? "another device's command"
-            : CommandStatuses.IsTerminal(command.Status) ? $"already {CommandStatuses.Name(command.Status)}"
-            : "expired";
+        if (command is not null && command.DeviceId == deviceId && CommandStatuses.IsTerminal(command.Status))
+        {
+            waiters.Complete(commandId);
+            return new NotOpen($"already {CommandStatuses.Name(command.Status)}", Finished: true);
+        }
+
+        return new NotOpen(command is null ? "unknown command" : command.DeviceId != deviceId ? "another device's command" : "expired", Finished: false);
     }
+
+    internal readonly record struct NotOpen(string Reason, bool Finished);
 
     /// <summary>Marks every open command past <c>expiresAt</c> timed out (a batch per call); returns how many.</summary>
     public async Task<int> TimeOutExpiredAsync(CancellationToken cancellationToken)
     {
         var now = StoredTime.Now(time);
-        List<string> expired;
+        List<(string Id, string DeviceId)> expired;
         int changed;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            expired = await db.Commands.AsNoTracking()
+            expired = (await db.Commands.AsNoTracking()
                 .Where(c => (c.Status == CommandStatus.Pending || c.Status == CommandStatus.Delivered) && c.ExpiresAt <= now)
                 .OrderBy(c => c.ExpiresAt)
-                .Select(c => c.Id)
+                .Select(c => new { c.Id, c.DeviceId })
                 .Take(SweepBatch)
-                .ToListAsync(cancellationToken);
+                .ToListAsync(cancellationToken)).Select(c => (c.Id, c.DeviceId)).ToList();
             if (expired.Count == 0)
             {
                 return 0;
             }
 
+            var ids = expired.Select(c => c.Id).ToList();
             changed = await db.Commands
-                .Where(c => expired.Contains(c.Id) && (c.Status == CommandStatus.Pending || c.Status == CommandStatus.Delivered))
+                .Where(c => ids.Contains(c.Id) && (c.Status == CommandStatus.Pending || c.Status == CommandStatus.Delivered))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(c => c.Status, CommandStatus.TimedOut)
                     .SetProperty(c => c.CompletedAt, now)
                     .SetProperty(c => c.Error, TimedOutError), cancellationToken);
         }
 
-        foreach (var commandId in expired)
+        foreach (var (commandId, deviceId) in expired)
         {
             waiters.Complete(commandId);
+            changes.Notify(deviceId, commandId, CommandStatus.TimedOut);
         }
 
         return changed;
     }
 
     /// <summary>A waiting request reached the command's deadline before the sweeper did.</summary>
-    public async Task TimeOutAsync(string commandId, CancellationToken cancellationToken)
+    public async Task TimeOutAsync(string deviceId, string commandId, CancellationToken cancellationToken)
     {
         var now = StoredTime.Now(time);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.Commands
-            .Where(c => c.Id == commandId && (c.Status == CommandStatus.Pending || c.Status == CommandStatus.Delivered))
+        var changed = await db.Commands
+            .Where(c => c.Id == commandId && c.DeviceId == deviceId && (c.Status == CommandStatus.Pending || c.Status == CommandStatus.Delivered))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, CommandStatus.TimedOut)
                 .SetProperty(c => c.CompletedAt, now)
                 .SetProperty(c => c.Error, TimedOutError), cancellationToken);
+        if (changed == 1)
+        {
+            changes.Notify(deviceId, commandId, CommandStatus.TimedOut);
+        }
     }
 
     /// <summary>The device's commands still to be delivered or answered, oldest first: what it is sent when it (re)connects.</summary>

@@ -89,6 +89,7 @@ internal static class CommandsApi
         };
         services.Db.Commands.Add(command);
         await services.Db.SaveChangesAsync(http.RequestAborted);
+        services.Changes.Notify(command.DeviceId, command.Id, CommandStatus.Pending);
 
         // Registered before the device can possibly answer, so an immediate answer is not missed.
         var finished = wait == "true" ? services.Waiters.Register(command.Id) : null;
@@ -166,7 +167,7 @@ internal static class CommandsApi
 
         if (!finished.IsCompleted)
         {
-            await services.Store.TimeOutAsync(command.Id, CancellationToken.None);
+            await services.Store.TimeOutAsync(command.DeviceId, command.Id, CancellationToken.None);
         }
 
         return await services.Db.Commands.AsNoTracking().FirstOrDefaultAsync(c => c.Id == command.Id, CancellationToken.None);

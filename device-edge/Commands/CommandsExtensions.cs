@@ -24,6 +24,7 @@ internal static class CommandsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton<CommandWaiters>();
+        builder.Services.TryAddSingleton<CommandChangeNotifier>();
         builder.Services.TryAddSingleton<CommandStore>();
         builder.Services.TryAddSingleton<CommandDelivery>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CommandDelivery>());

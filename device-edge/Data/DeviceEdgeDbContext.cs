@@ -10,10 +10,22 @@ namespace Facade.DeviceEdge.Data;
 
 /// <summary>
 /// The device edge's database: the registry (devices, shares), persisted status, telemetry, commands,
-/// shadows, alert rules, alerts and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration.
+/// shadows, alert rules, alerts and their notification outbox. Each feature configures its own entities; new features add theirs here and a migration
+/// for each provider (this type is the SQLite one and owns <c>Data/Migrations</c>).
 /// </summary>
-public sealed class DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options) : DbContext(options)
+public class DeviceEdgeDbContext : DbContext
 {
+    public DeviceEdgeDbContext(DbContextOptions<DeviceEdgeDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgreSqlDeviceEdgeDbContext"/>: the same model, its own migrations.</summary>
+    protected DeviceEdgeDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     internal DbSet<Device> Devices => Set<Device>();
 
     internal DbSet<DeviceShare> DeviceShares => Set<DeviceShare>();

@@ -185,7 +185,7 @@ internal sealed partial class ExternalBrokerClient(
         // From here a lost connection completes this; one lost before would go unnoticed, hence the check below.
         Volatile.Write(ref _lost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in ServiceTopics.Consumed)
+        foreach (var filter in ServiceTopics.Subscriptions(options.Value.SharedSubscriptionGroup))
         {
             subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
         }

@@ -51,5 +51,13 @@ public sealed class ExternalBrokerOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Several workers on one broker: the name of the MQTT shared subscription group they consume telemetry and
+    /// reported shadows through (<c>$share/{group}/…</c>), so each message is handled by exactly one of them. Statuses
+    /// and command acknowledgements still reach every worker: each keeps its status board, and the worker whose request
+    /// waits for a command hears its answer. Empty: one worker, plain subscriptions. Each worker needs its own ClientId.
+    /// </summary>
+    public string? SharedSubscriptionGroup { get; set; }
+
     public string EffectiveClientId => string.IsNullOrEmpty(ClientId) ? UserName ?? "" : ClientId;
 }

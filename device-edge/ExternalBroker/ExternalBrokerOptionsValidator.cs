@@ -46,6 +46,11 @@ internal sealed class ExternalBrokerOptionsValidator(IOptions<MqttOptions> mqtt)
             errors.Add($"{Key}:ClientId '{options.ClientId}' must be printable, without spaces, ':', '+', '#' or '/'.");
         }
 
+        if (!string.IsNullOrEmpty(options.SharedSubscriptionGroup) && !IsBrokerName(options.SharedSubscriptionGroup))
+        {
+            errors.Add($"{Key}:SharedSubscriptionGroup '{options.SharedSubscriptionGroup}' must be printable, without spaces, ':', '+', '#' or '/'.");
+        }
+
         if (!string.IsNullOrEmpty(options.CaCertificateFile) && !options.UseTls)
         {
             errors.Add($"{Key}:CaCertificateFile is set but {Key}:UseTls is false.");

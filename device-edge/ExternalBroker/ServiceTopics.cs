@@ -20,6 +20,20 @@ internal static class ServiceTopics
         DeviceTopics.ShadowReported(AnyDevice),
     ];
 
+    /// <summary>
+    /// The filters the service subscribes to: <see cref="Consumed"/>, with telemetry and reported shadows shared in
+    /// <paramref name="sharedGroup"/> when set (one worker stores each). Statuses stay plain, so every worker gets the
+    /// retained ones (shared subscriptions never receive retained messages), and so do acknowledgements, which must
+    /// reach the worker holding the request that waits for them.
+    /// </summary>
+    public static IEnumerable<string> Subscriptions(string? sharedGroup) =>
+        string.IsNullOrEmpty(sharedGroup)
+            ? Consumed
+            : Consumed.Select(filter => IsShared(filter) ? $"$share/{sharedGroup}/{filter}" : filter);
+
+    private static bool IsShared(string filter) =>
+        filter == DeviceTopics.Telemetry(AnyDevice) || filter == DeviceTopics.ShadowReported(AnyDevice);
+
     public static readonly string[] Published =
     [
         DeviceTopics.Command(AnyDevice, AnyCommand),

@@ -21,6 +21,7 @@ internal static class DeviceEdgeComposition
         builder.AddAgents();
         builder.AddDeviceBroker();
         builder.AddDeviceAlerts();
+        builder.AddDeviceRealtime();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Facade.Common;
 
 namespace Facade.DeviceEdge.Hosting;
 
@@ -17,7 +18,13 @@ public sealed class DeviceEdgeOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Explicit connection string; replaces the SQLite file in <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// The database engine: the SQLite file (workers on one host share it) or PostgreSQL (workers anywhere;
+    /// <see cref="ConnectionString"/> is then required).
+    /// </summary>
+    public DatabaseProvider DatabaseProvider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Explicit connection string: for SQLite it replaces the file in <see cref="DataDirectory"/>; for PostgreSQL the Npgsql form.</summary>
     public string? ConnectionString { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]

@@ -1,3 +1,4 @@
+using Facade.Common;
 using Microsoft.Extensions.Options;
 
 namespace Facade.DeviceEdge.Hosting;
@@ -24,6 +25,11 @@ internal sealed class DeviceEdgeOptionsValidator(IHostEnvironment environment) :
         if (options.MetadataAddress is { } metadata && (!metadata.IsAbsoluteUri || metadata.Scheme is not ("http" or "https")))
         {
             errors.Add($"DeviceEdge:MetadataAddress '{metadata}' must be an absolute http(s) URL.");
+        }
+
+        if (options.DatabaseProvider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add("DeviceEdge:ConnectionString is required with DeviceEdge:DatabaseProvider=PostgreSql, e.g. Host=db;Database=devices;Username=facade;Password=….");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

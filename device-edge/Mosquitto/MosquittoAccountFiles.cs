@@ -7,8 +7,11 @@ namespace Facade.DeviceEdge.Mosquitto;
 /// <summary>A device account in mosquitto's files: its id (user name) and its stored secret hash.</summary>
 internal readonly record struct DeviceAccount(string DeviceId, string SecretHash);
 
-/// <summary>An alert subscriber account (<c>DeviceEdge:Mqtt:AlertSubscribers</c>) in mosquitto's files: it may only read alerts.</summary>
-internal readonly record struct SubscriberAccount(string UserName, string SecretHash);
+/// <summary>
+/// An account in mosquitto's files that is not a device: the service's (each worker's) or an alert subscriber's
+/// (<c>DeviceEdge:Mqtt:AlertSubscribers</c>, which may only read alerts).
+/// </summary>
+internal readonly record struct BrokerAccount(string UserName, string SecretHash);
 
 /// <summary>
 /// The text of mosquitto's <c>password_file</c> and <c>acl_file</c> for the registry's devices and the service's own
@@ -25,10 +28,15 @@ internal static class MosquittoAccountFiles
 
     private const string Header = "# Written by the Facade device edge from its device registry; edits are overwritten.\n";
 
-    public static string PasswordFile(string serviceUser, string serviceHash, IEnumerable<DeviceAccount> devices, IEnumerable<SubscriberAccount> subscribers)
+    /// <summary>The service's accounts (this worker's first, then other workers' sorted), alert subscribers, devices.</summary>
+    public static string PasswordFile(IEnumerable<BrokerAccount> serviceAccounts, IEnumerable<DeviceAccount> devices, IEnumerable<BrokerAccount> subscribers)
     {
         var text = new StringBuilder(Header);
-        text.Append(serviceUser).Append(':').Append(serviceHash).Append('\n');
+        foreach (var account in serviceAccounts)
+        {
+            text.Append(account.UserName).Append(':').Append(account.SecretHash).Append('\n');
+        }
+
         foreach (var subscriber in subscribers.OrderBy(s => s.UserName, StringComparer.Ordinal))
         {
             text.Append(subscriber.UserName).Append(':').Append(subscriber.SecretHash).Append('\n');
@@ -42,18 +50,21 @@ internal static class MosquittoAccountFiles
         return text.ToString();
     }
 
-    public static string AclFile(string serviceUser, IEnumerable<string> deviceIds, IEnumerable<string> subscribers)
+    public static string AclFile(IEnumerable<string> serviceUsers, IEnumerable<string> deviceIds, IEnumerable<string> subscribers)
     {
         var text = new StringBuilder(Header);
-        text.Append("\nuser ").Append(serviceUser).Append('\n');
-        foreach (var filter in ServiceTopics.Consumed)
+        foreach (var serviceUser in serviceUsers)
         {
-            text.Append("topic read ").Append(filter).Append('\n');
-        }
+            text.Append("\nuser ").Append(serviceUser).Append('\n');
+            foreach (var filter in ServiceTopics.Consumed)
+            {
+                text.Append("topic read ").Append(filter).Append('\n');
+            }
 
-        foreach (var filter in ServiceTopics.Published)
-        {
-            text.Append("topic write ").Append(filter).Append('\n');
+            foreach (var filter in ServiceTopics.Published)
+            {
+                text.Append("topic write ").Append(filter).Append('\n');
+            }
         }
 
         foreach (var subscriber in subscribers.Order(StringComparer.Ordinal))

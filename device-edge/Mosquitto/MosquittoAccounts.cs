@@ -97,13 +97,17 @@ internal sealed partial class MosquittoAccounts(
             var passwordPath = Path.Combine(directory, MosquittoAccountFiles.PasswordFileName);
             var aclPath = Path.Combine(directory, MosquittoAccountFiles.AclFileName);
             var currentPasswords = await ReadAsync(passwordPath, cancellationToken);
-            var serviceUser = external.Value.UserName!;
-            var serviceHash = AccountHash(currentPasswords, serviceUser, external.Value.Password!);
-            var subscribers = mqtt.Value.AlertSubscribers
-                .Select(a => new SubscriberAccount(a.Username!, AccountHash(currentPasswords, a.Username!, a.Secret!)))
+            var serviceUsers = new[] { external.Value.UserName! }
+                .Concat(options.Value.OtherWorkers.Where(w => w != external.Value.UserName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
                 .ToList();
-            var passwords = MosquittoAccountFiles.PasswordFile(serviceUser, serviceHash, devices, subscribers);
-            var acl = MosquittoAccountFiles.AclFile(serviceUser, devices.Select(d => d.DeviceId), subscribers.Select(a => a.UserName));
+            var serviceAccounts = serviceUsers
+                .Select(user => new BrokerAccount(user, AccountHash(currentPasswords, user, external.Value.Password!)))
+                .ToList();
+            var subscribers = mqtt.Value.AlertSubscribers
+                .Select(a => new BrokerAccount(a.Username!, AccountHash(currentPasswords, a.Username!, a.Secret!)))
+                .ToList();
+            var passwords = MosquittoAccountFiles.PasswordFile(serviceAccounts, devices, subscribers);
+            var acl = MosquittoAccountFiles.AclFile(serviceUsers, devices.Select(d => d.DeviceId), subscribers.Select(a => a.UserName));
 
             // Both or neither, the ACL last: a watcher on the ACL file (README: systemd path unit) sees every change once.
             if (passwords != currentPasswords || acl != await ReadAsync(aclPath, cancellationToken))

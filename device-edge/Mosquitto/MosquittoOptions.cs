@@ -19,6 +19,13 @@ public sealed class MosquittoOptions
     /// <summary>mosquitto's <c>pid_file</c>: the service sends that process SIGHUP after writing the files. Empty: reload is the operator's (README).</summary>
     public string? PidFile { get; set; }
 
+    /// <summary>
+    /// The broker user names of the other device-edge workers on this broker (<c>External:SharedSubscriptionGroup</c>):
+    /// mosquitto's <c>use_username_as_clientid</c> gives each account one session, so each worker has its own account.
+    /// They get the service's password and ACL in the files this worker writes; only one worker should write them.
+    /// </summary>
+    public List<string> OtherWorkers { get; set; } = [];
+
     /// <summary>How often the files are compared with the registry and rewritten if they differ (changes are written at once anyway).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(1);

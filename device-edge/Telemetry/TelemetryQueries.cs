@@ -24,14 +24,16 @@ internal sealed class TelemetryQueries(TelemetryUnits units)
             return latest;
         }
 
-        await using var command = await CommandAsync(db, """
+        // The device list as one parameter: a JSON array SQLite unpacks, an array PostgreSQL takes as it is.
+        var postgreSql = db.Database.IsNpgsql();
+        await using var command = await CommandAsync(db, $"""
             SELECT s.device_id, s.key, p.ts, p.value
             FROM telemetry_series s
             JOIN telemetry_points p ON p.series_id = s.id AND p.ts = (SELECT max(ts) FROM telemetry_points WHERE series_id = s.id)
-            WHERE s.device_id IN (SELECT value FROM json_each($ids))
+            WHERE s.device_id {(postgreSql ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))")}
             ORDER BY s.device_id, s.key
             """, cancellationToken);
-        Add(command, "$ids", JsonSerializer.Serialize(deviceIds, TelemetryJsonContext.Default.IReadOnlyCollectionString));
+        command.AddParameter("@ids", postgreSql ? deviceIds.ToArray() : JsonSerializer.Serialize(deviceIds, TelemetryJsonContext.Default.IReadOnlyCollectionString));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -50,16 +52,16 @@ internal sealed class TelemetryQueries(TelemetryUnits units)
 
     public async Task<long?> SeriesAsync(DeviceEdgeDbContext db, string deviceId, string key, CancellationToken cancellationToken)
     {
-        await using var command = await CommandAsync(db, "SELECT id FROM telemetry_series WHERE device_id = $d AND key = $k", cancellationToken);
-        Add(command, "$d", deviceId);
-        Add(command, "$k", key);
+        await using var command = await CommandAsync(db, "SELECT id FROM telemetry_series WHERE device_id = @d AND key = @k", cancellationToken);
+        command.AddParameter("@d", deviceId);
+        command.AddParameter("@k", key);
         return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
     }
 
     public async Task<ReadingView?> LatestAsync(DeviceEdgeDbContext db, long series, string key, CancellationToken cancellationToken)
     {
-        await using var command = await CommandAsync(db, "SELECT ts, value FROM telemetry_points WHERE series_id = $s ORDER BY ts DESC LIMIT 1", cancellationToken);
-        Add(command, "$s", series);
+        await using var command = await CommandAsync(db, "SELECT ts, value FROM telemetry_points WHERE series_id = @s ORDER BY ts DESC LIMIT 1", cancellationToken);
+        command.AddParameter("@s", series);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new ReadingView(reader.GetDouble(1), units.Of(key), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)))
@@ -71,12 +73,12 @@ internal sealed class TelemetryQueries(TelemetryUnits units)
         CancellationToken cancellationToken)
     {
         await using var command = await CommandAsync(db, """
-            SELECT ts, value FROM telemetry_points WHERE series_id = $s AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit
+            SELECT ts, value FROM telemetry_points WHERE series_id = @s AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit
             """, cancellationToken);
-        Add(command, "$s", series);
-        Add(command, "$from", from);
-        Add(command, "$to", to);
-        Add(command, "$limit", limit + 1);
+        command.AddParameter("@s", series);
+        command.AddParameter("@from", from);
+        command.AddParameter("@to", to);
+        command.AddParameter("@limit", limit + 1);
         var points = new List<RawPointView>(Math.Min(limit, 1024));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -101,20 +103,20 @@ internal sealed class TelemetryQueries(TelemetryUnits units)
         int limit, CancellationToken cancellationToken)
     {
         var sql = size == TelemetryResolution.Minute
-            ? """SELECT ts, min_value, max_value, sum_value, "count" FROM telemetry_minutes WHERE series_id = $s AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit"""
+            ? """SELECT ts, min_value, max_value, sum_value, "count" FROM telemetry_minutes WHERE series_id = @s AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit"""
             : """
-              SELECT (ts / $size) * $size AS bucket, min(min_value), max(max_value), sum(sum_value), sum("count")
-              FROM telemetry_minutes WHERE series_id = $s AND ts >= $from AND ts < $to
-              GROUP BY bucket ORDER BY bucket LIMIT $limit
+              SELECT (ts / @size) * @size AS bucket, min(min_value), max(max_value), sum(sum_value), CAST(sum("count") AS BIGINT)
+              FROM telemetry_minutes WHERE series_id = @s AND ts >= @from AND ts < @to
+              GROUP BY bucket ORDER BY bucket LIMIT @limit
               """;
         await using var command = await CommandAsync(db, sql, cancellationToken);
-        Add(command, "$s", series);
-        Add(command, "$from", from);
-        Add(command, "$to", to);
-        Add(command, "$limit", limit + 1);
+        command.AddParameter("@s", series);
+        command.AddParameter("@from", from);
+        command.AddParameter("@to", to);
+        command.AddParameter("@limit", limit + 1);
         if (size != TelemetryResolution.Minute)
         {
-            Add(command, "$size", size);
+            command.AddParameter("@size", size);
         }
 
         var points = new List<BucketPointView>(Math.Min(limit, 1500));
@@ -140,13 +142,5 @@ internal sealed class TelemetryQueries(TelemetryUnits units)
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return command;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

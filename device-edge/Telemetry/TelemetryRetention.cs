@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace Facade.DeviceEdge.Telemetry;
@@ -24,7 +24,7 @@ internal sealed partial class TelemetryRetention(TelemetryWriter writer, IOption
                 {
                     await PruneAsync(stoppingToken);
                 }
-                catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+                catch (Exception exception) when (exception is DbException or InvalidOperationException)
                 {
                     LogPruneFailed(logger, exception);
                 }
@@ -65,15 +65,15 @@ internal sealed partial class TelemetryRetention(TelemetryWriter writer, IOption
         return deleted;
     }
 
-    private static Func<SqliteConnection, List<long>> SeriesWithExpiredReadings(long cutoff) => connection =>
+    private static Func<DbConnection, List<long>> SeriesWithExpiredReadings(long cutoff) => connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id FROM telemetry_series s
-            WHERE EXISTS (SELECT 1 FROM telemetry_minutes m WHERE m.series_id = s.id AND m.ts < $cutoff)
-               OR EXISTS (SELECT 1 FROM telemetry_points p WHERE p.series_id = s.id AND p.ts < $cutoff)
+            WHERE EXISTS (SELECT 1 FROM telemetry_minutes m WHERE m.series_id = s.id AND m.ts < @cutoff)
+               OR EXISTS (SELECT 1 FROM telemetry_points p WHERE p.series_id = s.id AND p.ts < @cutoff)
             """;
-        command.Parameters.AddWithValue("$cutoff", cutoff);
+        command.AddParameter("@cutoff", cutoff);
         var ids = new List<long>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -85,34 +85,30 @@ internal sealed partial class TelemetryRetention(TelemetryWriter writer, IOption
     };
 
     /// <summary>At most <paramref name="batch"/> readings (and minute summaries) of one series before the cut-off, oldest first.</summary>
-    private static int DeleteExpired(SqliteConnection connection, long series, long cutoff, int batch)
+    private static int DeleteExpired(DbConnection connection, long series, long cutoff, int batch)
     {
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            DELETE FROM telemetry_points WHERE series_id = $s AND ts < coalesce(
-                (SELECT ts FROM telemetry_points WHERE series_id = $s AND ts < $cutoff ORDER BY ts LIMIT 1 OFFSET $batch), $cutoff);
-            SELECT changes();
-            DELETE FROM telemetry_minutes WHERE series_id = $s AND ts < coalesce(
-                (SELECT ts FROM telemetry_minutes WHERE series_id = $s AND ts < $cutoff ORDER BY ts LIMIT 1 OFFSET $batch), $cutoff);
-            SELECT changes();
-            """;
-        command.Parameters.AddWithValue("$s", series);
-        command.Parameters.AddWithValue("$cutoff", cutoff);
-        command.Parameters.AddWithValue("$batch", batch);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        var points = reader.GetInt32(0);
-        reader.NextResult();
-        reader.Read();
-        var minutes = reader.GetInt32(0);
-        reader.Close();
+        var points = Delete(connection, transaction, "telemetry_points", series, cutoff, batch);
+        var minutes = Delete(connection, transaction, "telemetry_minutes", series, cutoff, batch);
         transaction.Commit();
         return Math.Max(points, minutes);
     }
 
-    private static int DeleteEmptySeries(SqliteConnection connection)
+    private static int Delete(DbConnection connection, DbTransaction transaction, string table, long series, long cutoff, int batch)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            DELETE FROM {table} WHERE series_id = @s AND ts < coalesce(
+                (SELECT ts FROM {table} WHERE series_id = @s AND ts < @cutoff ORDER BY ts LIMIT 1 OFFSET @batch), @cutoff)
+            """;
+        command.AddParameter("@s", series);
+        command.AddParameter("@cutoff", cutoff);
+        command.AddParameter("@batch", batch);
+        return command.ExecuteNonQuery();
+    }
+
+    private static int DeleteEmptySeries(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Facade.DeviceEdge.Broker;
@@ -5,17 +7,20 @@ using Facade.DeviceEdge.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Facade.DeviceEdge.Telemetry;
 
 /// <summary>
 /// The one writer of telemetry: a dedicated thread that takes every message waiting (up to
-/// <see cref="TelemetryOptions.MaxBatchMessages"/>) and commits them in one SQLite transaction with prepared
-/// statements (group commit). <see cref="StoreAsync"/> returns only once the message's transaction is committed, so
+/// <see cref="TelemetryOptions.MaxBatchMessages"/>) and commits them in one transaction with prepared statements
+/// (group commit), on SQLite or PostgreSQL. <see cref="StoreAsync"/> returns only once the message's transaction is committed, so
 /// the broker's PUBACK, sent after the handler returns, means stored. Readings that are already stored (same series
 /// and ts: a redelivery) are ignored and not counted again; the per-minute summaries grow in the same transaction.
 /// Other work on the telemetry tables (retention) runs between batches through <see cref="RunAsync{T}"/>, so nothing
-/// else competes with ingest for SQLite's write lock.
+/// else competes with ingest for SQLite's write lock. On PostgreSQL several workers write at once: a series or reading
+/// another worker stored first is taken as it is (no error aborts the batch), and a lost connection is opened again
+/// for the next batch (the failed batch is not acknowledged, so the devices send it again).
 /// </summary>
 internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
 {
@@ -36,8 +41,10 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
     private readonly List<(string DeviceId, string Key)> _seriesAddedInBatch = [];
     private readonly Dictionary<(long Series, long Start), MinuteSummary> _minutes = [];
     private readonly List<Pending> _batch = [];
-    private SqliteConnection? _connection;
+    private DbConnection? _connection;
     private Statements? _sql;
+    private string _connectionString = "";
+    private bool _postgreSql;
     private bool _started;
 
     public TelemetryWriter(IDbContextFactory<DeviceEdgeDbContext> contexts, IOptions<TelemetryOptions> options, TelemetryObservers observers,
@@ -73,7 +80,7 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer's connection between two batches (it manages its own transaction).</summary>
-    public async Task<T> RunAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<DbConnection, T> work, CancellationToken cancellationToken)
     {
         var job = new Job<T>(work);
         await _queue.Writer.WriteAsync(job, cancellationToken);
@@ -82,15 +89,14 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        string connectionString;
         await using (var db = await _contexts.CreateDbContextAsync(cancellationToken))
         {
-            connectionString = db.Database.GetConnectionString()
+            _connectionString = db.Database.GetConnectionString()
                 ?? throw new InvalidOperationException("The device edge's database has no connection string.");
+            _postgreSql = db.Database.IsNpgsql();
         }
 
-        _connection = Open(connectionString, _options.Durability);
-        _sql = new Statements(_connection);
+        Connection();
         _started = true;
         new Thread(Run) { IsBackground = true, Name = "telemetry-writer" }.Start();
     }
@@ -107,7 +113,38 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
-    private static SqliteConnection Open(string connectionString, TelemetryDurability durability)
+    /// <summary>The writer's connection, opened (again, after PostgreSQL dropped it) when needed, with its statements.</summary>
+    private DbConnection Connection()
+    {
+        if (_connection is { State: ConnectionState.Open })
+        {
+            return _connection;
+        }
+
+        _sql?.Dispose();
+        _connection?.Dispose();
+        (_connection, _sql) = (null, null);
+        DbConnection connection = _postgreSql ? OpenPostgreSql(_connectionString, _options.Durability) : OpenSqlite(_connectionString, _options.Durability);
+        _sql = new Statements(connection, _postgreSql);
+        return _connection = connection;
+    }
+
+    private static NpgsqlConnection OpenPostgreSql(string connectionString, TelemetryDurability durability)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        if (durability == TelemetryDurability.Normal)
+        {
+            // As SQLite's synchronous=NORMAL: a commit does not wait for the disk; a crash loses the last moments, never consistency.
+            using var setting = connection.CreateCommand();
+            setting.CommandText = "SET synchronous_commit = off";
+            setting.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+
+    private static SqliteConnection OpenSqlite(string connectionString, TelemetryDurability durability)
     {
         // A private cache and its own connection: the other connections of the service share a cache, whose table locks
         // would make readers and this writer wait for each other; with WAL, readers never block the writer.
@@ -150,7 +187,7 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
 
                 if (item is not Pending first)
                 {
-                    ((IJob)item).Run(_connection!);
+                    RunJob((IJob)item);
                     continue;
                 }
 
@@ -176,9 +213,20 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
         }
     }
 
+    private void RunJob(IJob job)
+    {
+        try
+        {
+            job.Run(Connection());
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException)
+        {
+            job.Fail(exception);
+        }
+    }
+
     private void WriteBatch()
     {
-        var sql = _sql!;
         var readings = _observers.Any ? new List<TelemetryReading>(_batch.Count) : null;
         var stored = 0;
         var duplicates = 0;
@@ -186,8 +234,9 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
         _seriesAddedInBatch.Clear();
         try
         {
-            using (var transaction = _connection!.BeginTransaction())
+            using (var transaction = Connection().BeginTransaction())
             {
+                var sql = _sql!;
                 sql.Use(transaction);
                 foreach (var pending in _batch)
                 {
@@ -195,7 +244,8 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
                     stored += pending.Refusal == TelemetryRefusal.None && pending.New > 0 ? 1 : 0;
                 }
 
-                foreach (var ((series, start), summary) in _minutes)
+                // In key order: two workers upserting the same minutes take their row locks in one order (no deadlock).
+                foreach (var ((series, start), summary) in _minutes.OrderBy(m => m.Key))
                 {
                     sql.UpsertMinute(series, start, summary);
                 }
@@ -203,7 +253,7 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
                 transaction.Commit();
             }
         }
-        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        catch (Exception exception) when (exception is DbException or InvalidOperationException)
         {
             // Rolled back: nothing of the batch is stored, and series created in it do not exist.
             foreach (var key in _seriesAddedInBatch)
@@ -290,12 +340,8 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
     private bool TryInsertPoint(string deviceId, TelemetryMetric metric, long timestamp, ref long seriesId, out bool inserted, out TelemetryRefusal refusal)
     {
         refusal = TelemetryRefusal.None;
-        try
-        {
-            inserted = _sql!.InsertPoint(seriesId, timestamp, metric.Value);
-            return true;
-        }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+        var result = _sql!.InsertPoint(seriesId, timestamp, metric.Value);
+        if (result == PointInsert.SeriesGone)
         {
             // The series is gone (its device was deleted, or retention removed it when it was empty): look again.
             ForgetSeries(deviceId);
@@ -306,9 +352,17 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
                 return false;
             }
 
-            inserted = _sql!.InsertPoint(seriesId, timestamp, metric.Value);
-            return true;
+            result = _sql!.InsertPoint(seriesId, timestamp, metric.Value);
+            if (result == PointInsert.SeriesGone)
+            {
+                refusal = TelemetryRefusal.UnknownDevice; // deleted again in between
+                inserted = false;
+                return false;
+            }
         }
+
+        inserted = result == PointInsert.Inserted;
+        return true;
     }
 
     private TelemetryRefusal ResolveSeries(string deviceId, string key, out long seriesId)
@@ -330,14 +384,13 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
                 return TelemetryRefusal.TooManyKeys;
             }
 
-            try
-            {
-                seriesId = sql.InsertSeries(deviceId, key);
-            }
-            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+            // Null: the device is gone (or, on PostgreSQL, was never there); another worker may just have made the series.
+            if ((sql.InsertSeries(deviceId, key) ?? sql.FindSeries(deviceId, key)) is not { } created)
             {
                 return TelemetryRefusal.UnknownDevice;
             }
+
+            seriesId = created;
 
             _seriesAddedInBatch.Add((deviceId, key));
         }
@@ -375,14 +428,18 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
 
     private interface IJob
     {
-        void Run(SqliteConnection connection);
+        void Run(DbConnection connection);
+
+        void Fail(Exception exception);
     }
 
-    private sealed class Job<T>(Func<SqliteConnection, T> work) : WorkItem, IJob
+    private sealed class Job<T>(Func<DbConnection, T> work) : WorkItem, IJob
     {
         public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Run(SqliteConnection connection)
+        public void Fail(Exception exception) => Done.TrySetException(exception);
+
+        public void Run(DbConnection connection)
         {
             try
             {
@@ -402,47 +459,84 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
         public MinuteSummary Add(double value) => new(Math.Min(Min, value), Math.Max(Max, value), Sum + value, Count + 1);
     }
 
-    /// <summary>The writer's prepared statements, bound to each batch's transaction.</summary>
+    private enum PointInsert
+    {
+        Inserted,
+        Duplicate,
+        SeriesGone,
+    }
+
+    /// <summary>
+    /// The writer's prepared statements, bound to each batch's transaction. SQLite reports a missing series or device
+    /// as a foreign key error and goes on; PostgreSQL would abort the whole transaction on any error, so there the
+    /// inserts check for the row they refer to and skip what another worker stored first.
+    /// </summary>
     private sealed class Statements : IDisposable
     {
-        private readonly SqliteCommand _insertPoint;
-        private readonly SqliteCommand _upsertMinute;
-        private readonly SqliteCommand _findSeries;
-        private readonly SqliteCommand _countSeries;
-        private readonly SqliteCommand _insertSeries;
+        private readonly bool _postgreSql;
+        private readonly DbCommand _insertPoint;
+        private readonly DbCommand _seriesExists;
+        private readonly DbCommand _upsertMinute;
+        private readonly DbCommand _findSeries;
+        private readonly DbCommand _countSeries;
+        private readonly DbCommand _insertSeries;
 
-        public Statements(SqliteConnection connection)
+        public Statements(DbConnection connection, bool postgreSql)
         {
-            _insertPoint = Command(connection, "INSERT OR IGNORE INTO telemetry_points (series_id, ts, value) VALUES ($s, $t, $v)", "$s", "$t", "$v");
-            _upsertMinute = Command(connection, """
-                INSERT INTO telemetry_minutes (series_id, ts, min_value, max_value, sum_value, "count") VALUES ($s, $t, $min, $max, $sum, $n)
+            _postgreSql = postgreSql;
+            _insertPoint = Command(connection, postgreSql
+                ? "INSERT INTO telemetry_points (series_id, ts, value) SELECT @s, @t, @v WHERE EXISTS (SELECT 1 FROM telemetry_series WHERE id = @s) ON CONFLICT DO NOTHING"
+                : "INSERT OR IGNORE INTO telemetry_points (series_id, ts, value) VALUES (@s, @t, @v)", "@s", "@t", "@v");
+            _seriesExists = Command(connection, "SELECT 1 FROM telemetry_series WHERE id = @s", "@s");
+            var (least, greatest) = postgreSql ? ("least", "greatest") : ("min", "max");
+            _upsertMinute = Command(connection, $"""
+                INSERT INTO telemetry_minutes (series_id, ts, min_value, max_value, sum_value, "count") VALUES (@s, @t, @min, @max, @sum, @n)
                 ON CONFLICT (series_id, ts) DO UPDATE SET
-                    min_value = min(min_value, excluded.min_value),
-                    max_value = max(max_value, excluded.max_value),
-                    sum_value = sum_value + excluded.sum_value,
-                    "count" = "count" + excluded."count"
-                """, "$s", "$t", "$min", "$max", "$sum", "$n");
-            _findSeries = Command(connection, "SELECT id FROM telemetry_series WHERE device_id = $d AND key = $k", "$d", "$k");
-            _countSeries = Command(connection, "SELECT count(*) FROM telemetry_series WHERE device_id = $d", "$d");
-            _insertSeries = Command(connection, "INSERT INTO telemetry_series (device_id, key) VALUES ($d, $k) RETURNING id", "$d", "$k");
+                    min_value = {least}(telemetry_minutes.min_value, excluded.min_value),
+                    max_value = {greatest}(telemetry_minutes.max_value, excluded.max_value),
+                    sum_value = telemetry_minutes.sum_value + excluded.sum_value,
+                    "count" = telemetry_minutes."count" + excluded."count"
+                """, "@s", "@t", "@min", "@max", "@sum", "@n");
+            _findSeries = Command(connection, "SELECT id FROM telemetry_series WHERE device_id = @d AND key = @k", "@d", "@k");
+            _countSeries = Command(connection, "SELECT count(*) FROM telemetry_series WHERE device_id = @d", "@d");
+            _insertSeries = Command(connection, postgreSql
+                ? "INSERT INTO telemetry_series (device_id, key) SELECT @d, @k WHERE EXISTS (SELECT 1 FROM devices WHERE id = @d) ON CONFLICT (device_id, key) DO NOTHING RETURNING id"
+                : "INSERT INTO telemetry_series (device_id, key) VALUES (@d, @k) RETURNING id", "@d", "@k");
         }
 
-        public void Use(SqliteTransaction transaction)
+        public void Use(DbTransaction transaction)
         {
-            _insertPoint.Transaction = transaction;
-            _upsertMinute.Transaction = transaction;
-            _findSeries.Transaction = transaction;
-            _countSeries.Transaction = transaction;
-            _insertSeries.Transaction = transaction;
+            foreach (var command in Commands)
+            {
+                command.Transaction = transaction;
+            }
         }
 
-        public bool InsertPoint(long series, long timestamp, double value)
+        public PointInsert InsertPoint(long series, long timestamp, double value)
         {
             var parameters = _insertPoint.Parameters;
             parameters[0].Value = series;
             parameters[1].Value = timestamp;
             parameters[2].Value = value;
-            return _insertPoint.ExecuteNonQuery() == 1;
+            try
+            {
+                if (_insertPoint.ExecuteNonQuery() == 1)
+                {
+                    return PointInsert.Inserted;
+                }
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+                return PointInsert.SeriesGone;
+            }
+
+            if (!_postgreSql)
+            {
+                return PointInsert.Duplicate;
+            }
+
+            _seriesExists.Parameters[0].Value = series;
+            return _seriesExists.ExecuteScalar() is null ? PointInsert.SeriesGone : PointInsert.Duplicate;
         }
 
         public void UpsertMinute(long series, long start, MinuteSummary summary)
@@ -467,32 +561,43 @@ internal sealed partial class TelemetryWriter : IHostedService, IAsyncDisposable
         public long CountSeries(string deviceId)
         {
             _countSeries.Parameters[0].Value = deviceId;
-            return (long)_countSeries.ExecuteScalar()!;
+            return Convert.ToInt64(_countSeries.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public long InsertSeries(string deviceId, string key)
+        /// <summary>The new series' id; null when the device does not exist or (PostgreSQL) the series already does.</summary>
+        public long? InsertSeries(string deviceId, string key)
         {
             _insertSeries.Parameters[0].Value = deviceId;
             _insertSeries.Parameters[1].Value = key;
-            return (long)_insertSeries.ExecuteScalar()!;
+            try
+            {
+                return _insertSeries.ExecuteScalar() is long id ? id : null;
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+                return null;
+            }
         }
 
         public void Dispose()
         {
-            _insertPoint.Dispose();
-            _upsertMinute.Dispose();
-            _findSeries.Dispose();
-            _countSeries.Dispose();
-            _insertSeries.Dispose();
+            foreach (var command in Commands)
+            {
+                command.Dispose();
+            }
         }
 
-        private static SqliteCommand Command(SqliteConnection connection, string text, params string[] parameters)
+        private IEnumerable<DbCommand> Commands => [_insertPoint, _seriesExists, _upsertMinute, _findSeries, _countSeries, _insertSeries];
+
+        private static DbCommand Command(DbConnection connection, string text, params string[] parameters)
         {
             var command = connection.CreateCommand();
             command.CommandText = text;
             foreach (var name in parameters)
             {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
             }
 
             return command;

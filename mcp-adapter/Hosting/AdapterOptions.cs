@@ -30,6 +30,13 @@ public sealed class AdapterOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Answer a streamable HTTP POST whose only message back is its response with one <c>application/json</c> document
+    /// (when the client accepts it) instead of a one-event SSE stream. Answers with notifications before the response
+    /// stay event streams either way.
+    /// </summary>
+    public bool JsonResponses { get; set; } = true;
+
     /// <summary>What tools/list, resources/list, resources/templates/list and prompts/list show (see <see cref="ToolListing"/>).</summary>
     public ToolListing ToolListing { get; set; } = ToolListing.Grantable;
 

@@ -48,6 +48,7 @@ internal static class McpExtensions
         });
         builder.Services.AddSingleton<OriginGuard>();
         builder.Services.AddSingleton<McpGate>();
+        builder.Services.AddSingleton<JsonAnswers>();
         builder.Services.AddSingleton<LegacySseEndpoints>();
         builder.Services.AddSingleton<AnnouncedSkills>();
 
@@ -76,11 +77,13 @@ internal static class McpExtensions
         // Singletons, bound once: UseMiddleware<IMiddleware> would resolve them from the request's scope every time.
         var origins = app.Services.GetRequiredService<OriginGuard>();
         var gate = app.Services.GetRequiredService<McpGate>();
+        var answers = app.Services.GetRequiredService<JsonAnswers>();
         app.Use((context, next) => origins.InvokeAsync(context, next));
         app.UseRevocationFeedGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use((context, next) => gate.InvokeAsync(context, next));
+        app.Use((context, next) => answers.InvokeAsync(context, next));
         app.MapMcp("/mcp").RequireAuthorization();
         app.MapMcp("/agents/{agentId}/mcp").RequireAuthorization();
 

@@ -17,6 +17,10 @@ internal static class McpSurface
             ? resolved
             : throw new InvalidOperationException("The MCP gate did not run for this request.");
 
+    /// <summary>The streamable HTTP endpoints (<c>/mcp</c>, <c>/agents/{agentId}/mcp</c>), not legacy SSE's <c>/sse</c> and <c>/message</c>.</summary>
+    public static bool IsStreamablePath(PathString path) =>
+        IsMcpPath(path, out var agentId) && (agentId is not null || path.Equals("/mcp", StringComparison.OrdinalIgnoreCase));
+
     public static bool IsMcpPath(PathString path, out string? agentId)
     {
         agentId = null;

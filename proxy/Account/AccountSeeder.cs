@@ -43,6 +43,6 @@ internal sealed partial class AccountSeeder(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // The demo password is public knowledge (README); printing it is the point of Development mode.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Development mode: demo user '{UserName}' with password 'demo-password' is available")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development mode: demo user '{UserName}' is available (its password is in README's quick start)")]
     private static partial void LogDemoUser(ILogger logger, string userName);
 }

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json;
 using Facade.Common;
 using Facade.Proxy.Account;
+using Facade.Proxy.Cluster;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Facade.Proxy.Admin;
@@ -265,9 +267,35 @@ public static class AdminCommands
         builder.AddAccounts();
         builder.AddGrantStores();
         builder.AddApiKeyStore();
+        builder.AddCluster();
         await using var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<FacadeDbContext>().Database.MigrateAsync();
-        return await action(scope.ServiceProvider);
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        await DatabaseInitializer.PrepareAsync(db, CancellationToken.None);
+
+        // With a revocation bus, what a command revokes reaches every running node at once, as a node's own revocations do.
+        var bus = app.Services.GetService<RedisRevocationBus>();
+        try
+        {
+            if (bus is not null)
+            {
+                await bus.StartAsync(CancellationToken.None);
+            }
+
+            return await action(scope.ServiceProvider);
+        }
+        finally
+        {
+            if (bus is not null)
+            {
+                await bus.StopAsync(CancellationToken.None);
+            }
+
+            // A command's connections end with it, as they would with its process (the tests run commands in-process).
+            if (db.Database.GetDbConnection() is SqliteConnection connection)
+            {
+                SqliteConnection.ClearPool(connection);
+            }
+        }
     }
 }

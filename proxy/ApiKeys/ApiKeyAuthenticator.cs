@@ -124,7 +124,12 @@ internal sealed partial class ApiKeyAuthenticator(
             }
 
             var minted = await minter.MintAsync(found.Key, found.User, ScopeAllowance.Cap(found.Key, found.User), CancellationToken.None);
-            var caller = new EdgeCaller(minted.Principal, minted.Jti, hash, minted.Jwt);
+            var caller = new EdgeCaller(minted.Principal, minted.Jti, hash, minted.Jwt)
+            {
+                ExpiresAt = minted.ExpiresAt,
+                KeyId = found.Key.Id,
+                KeyExpiresAt = found.Key.ExpiresAt,
+            };
             var entry = new Entry(found.Key.Id, caller, minted.ExpiresAt, found.Key.ExpiresAt);
             if (_entries.Count >= MaxRemembered)
             {

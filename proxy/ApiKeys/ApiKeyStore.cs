@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Facade.Common;
+using Facade.Proxy.Audit;
 using Facade.Proxy.Data;
 using Facade.Proxy.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ internal sealed partial class ApiKeyStore(
     TokenLedger ledger,
     IOptions<ApiKeyOptions> options,
     TimeProvider time,
+    AuditLog audit,
     ApiKeyAuthenticator? authenticator = null)
 {
     public const int MaxLabelLength = 100;
@@ -60,6 +62,7 @@ internal sealed partial class ApiKeyStore(
         };
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
+        audit.KeyCreated(entity.Id, entity.UserId, entity.AgentId, entity.Scopes);
         return (entity, key, null);
     }
 
@@ -101,6 +104,11 @@ internal sealed partial class ApiKeyStore(
 
         var tokens = await ledger.RevokeByKeyAsync(key.Id, cancellationToken);
         authenticator?.Forget(key.Id);
+        if (wasLive)
+        {
+            audit.KeyRevoked(key.Id, key.UserId, tokens);
+        }
+
         return (key, wasLive, tokens);
     }
 
@@ -124,6 +132,11 @@ internal sealed partial class ApiKeyStore(
         if (request.Scopes.Count == 0)
         {
             return new("invalid_scope", "A key needs at least one scope.");
+        }
+
+        if (request.Scopes.Contains(ScopeCatalog.RealtimeFeed, StringComparer.Ordinal))
+        {
+            return new("invalid_scope", $"'{ScopeCatalog.RealtimeFeed}' belongs to the edge's own service token; no key may carry it.");
         }
 
         var serve = request.Scopes.Contains(ScopeCatalog.AgentsServe, StringComparer.Ordinal);

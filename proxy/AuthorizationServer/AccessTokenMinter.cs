@@ -21,6 +21,12 @@ internal sealed record AccessTokenRequest(
     DateTimeOffset? NotAfter = null, string? KeyId = null, string? AgentId = null);
 
 /// <summary>
+/// A token for one of the edge's own services, held by no user: <paramref name="Subject"/> is <c>service:…</c> (never a
+/// user id), and it is recorded in the ledger under <see cref="ApiToken.ServiceLabel"/> like every other access token.
+/// </summary>
+internal sealed record ServiceTokenRequest(string Subject, string ClientId, string Scope, TimeSpan Lifetime);
+
+/// <summary>
 /// Mints access tokens outside the OAuth flow (from an API key, for a signed-in console session) shaped exactly like
 /// the authorization server's own (<c>typ at+jwt</c>, RS256 with the key OpenIddict signs with, <c>iss</c>, <c>aud</c> =
 /// the canonical resource, <c>sub name preferred_username scope client_id jti iat exp</c> and no <c>nbf</c>, plus
@@ -35,33 +41,52 @@ internal sealed class AccessTokenMinter(
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
 
-    public async Task<MintedToken> MintAsync(AccessTokenRequest request, CancellationToken cancellationToken)
+    public Task<MintedToken> MintAsync(AccessTokenRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var owner = request.Owner;
-        var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var expires = now + request.Lifetime;
-        if (request.NotAfter is { } notAfter && notAfter < expires)
-        {
-            expires = notAfter;
-        }
-
-        var jti = Guid.NewGuid().ToString("N");
         var claims = new List<Claim>
         {
             new("sub", owner.Id),
             new("name", owner.DisplayName ?? owner.UserName ?? owner.Id),
             new("preferred_username", owner.UserName ?? owner.Id),
-            new("scope", request.Scope),
-            new("client_id", request.ClientId),
-            new("jti", jti),
         };
         if (request.AgentId is { } agentId)
         {
             claims.Add(new Claim(Facade.Common.Tokens.FacadeClaims.AgentId, agentId));
         }
 
-        var identity = new ClaimsIdentity(claims, request.Label, "name", "role");
+        return MintAsync(claims, owner.Id, request.Scope, request.ClientId, request.Label, request.Lifetime, request.NotAfter, request.KeyId, cancellationToken);
+    }
+
+    /// <summary>A service token (<see cref="ServiceTokenRequest"/>): <c>sub</c> and <c>name</c> are the service's name.</summary>
+    public Task<MintedToken> MintAsync(ServiceTokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.Subject.StartsWith("service:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A service token's subject starts with 'service:', so it can never be a user's id.", nameof(request));
+        }
+
+        List<Claim> claims = [new("sub", request.Subject), new("name", request.Subject)];
+        return MintAsync(claims, request.Subject, request.Scope, request.ClientId, ApiToken.ServiceLabel, request.Lifetime, null, null, cancellationToken);
+    }
+
+    private async Task<MintedToken> MintAsync(List<Claim> claims, string subject, string scope, string clientId, string label, TimeSpan lifetime,
+        DateTimeOffset? notAfter, string? keyId, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+        var expires = now + lifetime;
+        if (notAfter is { } limit && limit < expires)
+        {
+            expires = limit;
+        }
+
+        var jti = Guid.NewGuid().ToString("N");
+        claims.Add(new("scope", scope));
+        claims.Add(new("client_id", clientId));
+        claims.Add(new("jti", jti));
+        var identity = new ClaimsIdentity(claims, label, "name", "role");
         var jwt = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = publicUrl.Issuer,
@@ -76,15 +101,15 @@ internal sealed class AccessTokenMinter(
         await ledger.RecordAsync(new ApiToken
         {
             Jti = jti,
-            Subject = owner.Id,
-            ClientId = request.ClientId,
-            Label = request.Label,
-            Scopes = request.Scope,
+            Subject = subject,
+            ClientId = clientId,
+            Label = label,
+            Scopes = scope,
             CreatedAt = now,
             ExpiresAt = expires,
-            KeyId = request.KeyId,
+            KeyId = keyId,
         }, cancellationToken);
-        return new MintedToken(jwt, new ClaimsPrincipal(identity), jti, request.Scope, expires);
+        return new MintedToken(jwt, new ClaimsPrincipal(identity), jti, scope, expires);
     }
 
     /// <summary>The credentials OpenIddict signs its access tokens with (it sorts them: the first is the one in use).</summary>

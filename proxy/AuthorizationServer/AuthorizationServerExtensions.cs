@@ -44,7 +44,7 @@ internal static class AuthorizationServerExtensions
 
                 server.RegisterScopes([.. ScopeCatalog.All]);
 
-                // Access tokens are plain signed JWTs (at+jwt, RS256) that resource servers validate with the JWKS.
+                // Access tokens are plain signed JWTs (at+jwt, RS256 or ES256 as the key decides: proxy/Keys/SigningAlgorithms.cs) that resource servers validate with the JWKS.
                 server.DisableAccessTokenEncryption();
 
                 // Everything only this server reads back (authorization codes, refresh tokens) is protected with the
@@ -76,6 +76,9 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(ResourceIndicatorHandlers.ForSignIn);
                 server.AddEventHandler(OfflineAccessHandler.Descriptor);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
+                server.AddEventHandler(LedgerFlushHandler.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
+                server.AddEventHandler(RedeemOtherTokenEntries.Descriptor);
                 server.AddEventHandler(RememberRefreshResponseHandler.Descriptor);
                 server.AddEventHandler(FormPostContentSecurityHandler.Descriptor);
 
@@ -89,9 +92,9 @@ internal static class AuthorizationServerExtensions
         builder.Services.AddOptions<OpenIddictServerOptions>()
             .Configure<KeyRing, IOptions<TokenOptions>, IOptions<FacadeOptions>>((server, keys, tokens, facade) =>
             {
-                foreach (var key in keys.SigningKeys)
+                foreach (var credentials in keys.SigningCredentials)
                 {
-                    server.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+                    server.SigningCredentials.Add(credentials);
                 }
 
                 server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);

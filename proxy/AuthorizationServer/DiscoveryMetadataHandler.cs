@@ -1,3 +1,5 @@
+using Facade.Proxy.Registration;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -8,7 +10,7 @@ namespace Facade.Proxy.AuthorizationServer;
 /// Adds what OpenIddict's discovery document lacks: the RFC 7591 registration endpoint, Client ID Metadata Document
 /// support and the S256-only PKCE method list (plain is removed from the server options too).
 /// </summary>
-internal sealed class DiscoveryMetadataHandler : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+internal sealed class DiscoveryMetadataHandler(IOptions<RegistrationOptions> registration) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
@@ -26,7 +28,7 @@ internal sealed class DiscoveryMetadataHandler : IOpenIddictServerHandler<Handle
             context.Metadata["registration_endpoint"] = new Uri(issuer, "oauth/register").AbsoluteUri;
         }
 
-        context.Metadata["client_id_metadata_document_supported"] = true;
+        context.Metadata["client_id_metadata_document_supported"] = registration.Value.MetadataDocumentsEnabled;
         context.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain);
 
         // Public clients (DCR with "none", metadata documents) authenticate with nothing but PKCE; private_key_jwt is

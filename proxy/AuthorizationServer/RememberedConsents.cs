@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
+using Facade.Proxy.Audit;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -12,7 +13,7 @@ namespace Facade.Proxy.AuthorizationServer;
 /// so an "allow" for one of a client's redirect hosts is never reused for another. Authorizations recorded before
 /// the redirect URI was kept carry none and are not reused: the user is asked once more.
 /// </summary>
-internal sealed class RememberedConsents(IOpenIddictAuthorizationManager authorizations, TimeProvider time)
+internal sealed class RememberedConsents(IOpenIddictAuthorizationManager authorizations, TimeProvider time, AuditLog audit)
 {
     private const string RedirectUriProperty = "facade_redirect_uri";
     private const string MarkerProperty = "facade_consent_marker";
@@ -65,7 +66,9 @@ internal sealed class RememberedConsents(IOpenIddictAuthorizationManager authori
             descriptor.Properties[MarkerProperty] = JsonSerializer.SerializeToElement(marker.Id);
         }
 
-        return await authorizations.CreateAsync(descriptor, cancellationToken);
+        var created = await authorizations.CreateAsync(descriptor, cancellationToken);
+        audit.ConsentGiven(subject, applicationId, scopes);
+        return created;
     }
 
     /// <summary>The redirect URI a consent was given for (null for consents recorded before it was kept).</summary>

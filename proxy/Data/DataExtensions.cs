@@ -1,3 +1,4 @@
+using Facade.Common;
 using Facade.Proxy.Data;
 using Facade.Proxy.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -13,15 +14,25 @@ internal static class DataExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         // Pooled: a token grant opens several scopes (OpenIddict stores, Identity, the ledger); contexts are reused.
-        builder.Services.AddDbContextPool<FacadeDbContext>((services, db) =>
+        // Everything asks for FacadeDbContext; on PostgreSQL the pool hands out the subclass that owns that provider's migrations.
+        var provider = builder.Configuration.GetValue(FacadeOptions.SectionName + ":" + nameof(FacadeOptions.DatabaseProvider), DatabaseProvider.Sqlite);
+        if (provider == DatabaseProvider.PostgreSql)
         {
-            var options = services.GetRequiredService<IOptions<FacadeOptions>>().Value;
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            db.UseSqlite(DataPaths.ConnectionString(options, environment));
-            db.UseOpenIddict();
-        });
+            builder.Services.AddDbContextPool<FacadeDbContext, PostgreSqlFacadeDbContext>((services, db) =>
+                db.UseNpgsql(services.GetRequiredService<IOptions<FacadeOptions>>().Value.ConnectionString).UseOpenIddict());
+        }
+        else
+        {
+            builder.Services.AddDbContextPool<FacadeDbContext>((services, db) =>
+            {
+                var options = services.GetRequiredService<IOptions<FacadeOptions>>().Value;
+                db.UseSqlite(DataPaths.ConnectionString(options, services.GetRequiredService<IHostEnvironment>())).UseOpenIddict();
+            });
+        }
+
         builder.Services.TryAddSingleton<DataPaths>();
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHealthChecks().AddDbContextCheck<FacadeDbContext>("database");
         return builder;
     }
 }

@@ -8,7 +8,12 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes) : IHosted
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        await PrepareAsync(scope.ServiceProvider.GetRequiredService<FacadeDbContext>(), cancellationToken);
+    }
+
+    /// <summary>What the server does before it starts, and what the admin commands do too (they may run beside it).</summary>
+    public static async Task PrepareAsync(FacadeDbContext db, CancellationToken cancellationToken)
+    {
         if (db.Database.IsSqlite())
         {
             await db.Database.OpenConnectionAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Facade.Common;
 using Facade.Proxy.Discovery;
 using Facade.Proxy.Hosting;
+using Facade.Proxy.Keys;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -13,15 +14,15 @@ internal static class DiscoveryEndpoints
     public static WebApplication MapDiscovery(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(BearerChallenge.ResourceMetadataPath, (PublicUrl url) => Metadata(url, prefix: null));
-        app.MapGet(BearerChallenge.ResourceMetadataPath + "/{**path}", (string path, PublicUrl url, ProtectedResources resources) =>
+        app.MapGet(BearerChallenge.ResourceMetadataPath, (PublicUrl url, KeyRing keys) => Metadata(url, keys, prefix: null));
+        app.MapGet(BearerChallenge.ResourceMetadataPath + "/{**path}", (string path, PublicUrl url, KeyRing keys, ProtectedResources resources) =>
             resources.TryFind(path, out var resourcePath)
-                ? Metadata(url, resourcePath)
+                ? Metadata(url, keys, resourcePath)
                 : JsonErrors.Result(StatusCodes.Status404NotFound, "not_found", "No protected resource lives at that path."));
         return app;
     }
 
-    private static IResult Metadata(PublicUrl url, string? prefix)
+    private static IResult Metadata(PublicUrl url, KeyRing keys, string? prefix)
     {
         // A route's own resource path (api/mcp) has no entry of its own: it advertises every API scope.
         var scopes = prefix is not null && ScopeCatalog.ByPrefix.TryGetValue(prefix, out var forPrefix)
@@ -35,7 +36,7 @@ internal static class DiscoveryEndpoints
             ["scopes_supported"] = scopes.Append(ScopeCatalog.OfflineAccess).Distinct().ToArray(),
             ["bearer_methods_supported"] = new[] { "header" },
             ["resource_name"] = prefix is null ? "Facade" : $"Facade /{prefix}",
-            ["resource_signing_alg_values_supported"] = new[] { "RS256" },
+            ["resource_signing_alg_values_supported"] = keys.Algorithms,
         };
         return Results.Json(document);
     }

@@ -25,6 +25,15 @@ internal sealed class EdgeCaller
 
     public ClaimsPrincipal Principal { get; }
 
+    /// <summary>When the access token expires (for a key: the token minted from it).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The API key the token was minted from, if any: a connection outliving its token renews it from the key.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>When that key expires (null: never, or no key).</summary>
+    public DateTimeOffset? KeyExpiresAt { get; init; }
+
     public string Jti { get; }
 
     /// <summary>SHA-256 of the token (or API key): its key in the validated-token cache and its rate limit partition.</summary>

@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Net;
+using Facade.Proxy.Cluster;
 using System.Threading.RateLimiting;
-using Facade.Common.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Edge;
@@ -14,15 +13,19 @@ namespace Facade.Proxy.Edge;
 /// address's window, so invented tokens cannot open windows of their own. Built on System.Threading.RateLimiting:
 /// one fixed-window limiter per caller, created on first use and dropped by the partitioned limiter's own timer
 /// once its window has refilled and stayed unused for ten seconds, so partitions stay bounded by the callers active
-/// in the last window. The success path allocates nothing.
+/// in the last window. The success path allocates nothing. With Redis the same windows are also counted cluster-wide
+/// (<see cref="SharedRateLimits"/>), so N edges together allow a caller one <c>PermitLimit</c>, not N.
 /// </summary>
 internal sealed class EdgeRateLimiter : IDisposable
 {
     private readonly FrozenDictionary<string, Policy> _policies;
+    private readonly SharedRateLimits? _shared;
 
-    public EdgeRateLimiter(IOptions<RateLimitOptions> options)
+    /// <param name="shared">With Redis (<c>Facade:Redis</c>): the cluster-wide count every node also checks.</param>
+    public EdgeRateLimiter(IOptions<RateLimitOptions> options, SharedRateLimits? shared = null)
     {
         _policies = options.Value.Policies.ToFrozenDictionary(p => p.Key, p => new Policy(p.Value), StringComparer.OrdinalIgnoreCase);
+        _shared = shared;
     }
 
     /// <summary>
@@ -41,13 +44,18 @@ internal sealed class EdgeRateLimiter : IDisposable
 
         var key = caller is not null ? CallerKey.ForToken(caller.TokenHash) : CallerKey.ForAddress(address);
         using var lease = policy.Limiter.AttemptAcquire(key);
-        if (lease.IsAcquired)
+        if (!lease.IsAcquired)
         {
-            return true;
+            retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : policy.Window;
+            return false;
         }
 
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : policy.Window;
-        return false;
+        if (_shared is not null && !_shared.TryTake(policyName, key, policy.Settings, out retryAfter))
+        {
+            return false;
+        }
+
+        return true;
     }
 
     public void Dispose()
@@ -62,6 +70,7 @@ internal sealed class EdgeRateLimiter : IDisposable
     {
         public Policy(RateLimitPolicy policy)
         {
+            Settings = policy;
             Window = policy.Window;
             var options = new FixedWindowRateLimiterOptions
             {
@@ -76,32 +85,10 @@ internal sealed class EdgeRateLimiter : IDisposable
             Limiter = PartitionedRateLimiter.Create<CallerKey, CallerKey>(key => new RateLimitPartition<CallerKey>(key, create));
         }
 
+        public RateLimitPolicy Settings { get; }
+
         public TimeSpan Window { get; }
 
         public PartitionedRateLimiter<CallerKey> Limiter { get; }
-    }
-
-    /// <summary>A validated token (by its hash) or an address; a struct, so no strings per request.</summary>
-    private readonly record struct CallerKey(TokenHash Token, UInt128 Address, bool IsAddress)
-    {
-        public static CallerKey ForToken(TokenHash token) => new(token, UInt128.Zero, IsAddress: false);
-
-        /// <summary>IPv4 (also IPv4-mapped IPv6) by address; IPv6 by its /64, the block one subscriber gets.</summary>
-        public static CallerKey ForAddress(IPAddress? address)
-        {
-            Span<byte> bytes = stackalloc byte[16];
-            if (address is null || !address.TryWriteBytes(bytes, out var written))
-            {
-                return new CallerKey(default, UInt128.Zero, IsAddress: true);
-            }
-
-            if (written == 4 || address.IsIPv4MappedToIPv6)
-            {
-                var v4 = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(written - 4, 4));
-                return new CallerKey(default, new UInt128(0, 0xFFFF_0000_0000UL | v4), IsAddress: true);
-            }
-
-            return new CallerKey(default, new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0), IsAddress: true);
-        }
     }
 }

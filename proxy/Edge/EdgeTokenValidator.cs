@@ -22,7 +22,7 @@ internal readonly record struct EdgeAuthResult(EdgeAuthStatus Status, EdgeCaller
 
 /// <summary>
 /// Authenticates proxied requests in-process against the authorization server's own keys (no JWKS round trip):
-/// RS256 signature, <c>typ at+jwt</c>, issuer, audience = canonical resource, lifetime, and the ledger. A token is
+/// signature (RS256 or ES256, whichever the key named by <c>kid</c> signs with), <c>typ at+jwt</c>, issuer, audience = canonical resource, lifetime, and the ledger. A token is
 /// signature-checked once and then remembered by its SHA-256 until it expires; every request, cached or not, asks
 /// the ledger's in-memory state whether the token was revoked, so a revocation applies on the next request.
 /// API keys come first (precedence: <c>X-Agent-API-Key</c> &gt; <c>Bearer</c> user key &gt; <c>Bearer</c> JWT; the highest
@@ -35,32 +35,35 @@ internal sealed class EdgeTokenValidator
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ValidatedTokenCache<EdgeCaller> _cache;
-    private readonly HashSet<string> _keyIds;
+    private readonly Dictionary<string, string> _algorithmByKeyId;
     private readonly TimeSpan _clockSkew;
     private readonly bool _allowQueryToken;
     private readonly TokenLedger _ledger;
     private readonly TimeProvider _time;
     private readonly ApiKeyAuthenticator _apiKeys;
+    private readonly TokenLastUse _lastUse;
 
     // The issuer is known only once Kestrel has an address when Facade:PublicUrl is not configured.
     private readonly Lazy<TokenValidationParameters> _parameters;
 
-    public EdgeTokenValidator(KeyRing keys, PublicUrl publicUrl, TokenLedger ledger, ApiKeyAuthenticator apiKeys, IOptions<EdgeOptions> edge, TimeProvider time)
+    public EdgeTokenValidator(KeyRing keys, PublicUrl publicUrl, TokenLedger ledger, ApiKeyAuthenticator apiKeys, TokenLastUse lastUse, IOptions<EdgeOptions> edge, TimeProvider time)
     {
+        _lastUse = lastUse;
         _ledger = ledger;
         _apiKeys = apiKeys;
         _time = time;
         _clockSkew = edge.Value.ClockSkew;
         _allowQueryToken = edge.Value.AllowQueryStringToken;
         _cache = new ValidatedTokenCache<EdgeCaller>(time, edge.Value.TokenCacheSize);
-        _keyIds = keys.SigningKeys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
+        _algorithmByKeyId = keys.SigningCredentials.Where(c => c.Key.KeyId is not null)
+            .ToDictionary(c => c.Key.KeyId, c => c.Algorithm, StringComparer.Ordinal);
         _parameters = new(() => new TokenValidationParameters
         {
             IssuerSigningKeys = keys.SigningKeys,
             ValidIssuer = publicUrl.Issuer,
             ValidAudience = publicUrl.Issuer,
             ValidTypes = ["at+jwt"],
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidAlgorithms = keys.Algorithms,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateIssuerSigningKey = true,
@@ -73,7 +76,36 @@ internal sealed class EdgeTokenValidator
     /// <summary>Number of remembered validations (for tests and diagnostics).</summary>
     public int CachedTokens => _cache.Count;
 
+    /// <summary>Authenticates the request's credential; an accepted token's last use is recorded (<see cref="TokenLastUse"/>).</summary>
     public ValueTask<EdgeAuthResult> AuthenticateAsync(HttpContext context)
+    {
+        var result = AuthenticateCoreAsync(context);
+        if (!result.IsCompletedSuccessfully)
+        {
+            return RecordLastUseAsync(result);
+        }
+
+        RecordLastUse(result.Result);
+        return result;
+    }
+
+    private async ValueTask<EdgeAuthResult> RecordLastUseAsync(ValueTask<EdgeAuthResult> pending)
+    {
+        var result = await pending;
+        RecordLastUse(result);
+        return result;
+    }
+
+    /// <summary>Records an accepted token's use (the realtime endpoints authenticate through <see cref="AuthenticateTokenAsync"/>).</summary>
+    public void RecordLastUse(EdgeAuthResult result)
+    {
+        if (result is { Status: EdgeAuthStatus.Valid, Caller: { } caller })
+        {
+            _lastUse.Touch(caller.Jti);
+        }
+    }
+
+    private ValueTask<EdgeAuthResult> AuthenticateCoreAsync(HttpContext context)
     {
         if (context.Request.Headers.TryGetValue(ApiKeyHeaders.AgentKey, out var agentKey))
         {
@@ -82,11 +114,17 @@ internal sealed class EdgeTokenValidator
                 : new(new EdgeAuthResult(EdgeAuthStatus.Invalid));
         }
 
-        if (!TryReadToken(context.Request, out var token))
-        {
-            return new(new EdgeAuthResult(EdgeAuthStatus.Missing));
-        }
+        return TryReadToken(context.Request, out var token)
+            ? AuthenticateTokenAsync(token, context.RequestAborted)
+            : new(new EdgeAuthResult(EdgeAuthStatus.Missing));
+    }
 
+    /// <summary>
+    /// A bearer credential already taken from the request: a user key or a JWT (agent keys travel in their own header and
+    /// are not accepted here). The realtime endpoints read it from their extra places (proxy/Realtime/RealtimeCredentials.cs).
+    /// </summary>
+    public ValueTask<EdgeAuthResult> AuthenticateTokenAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
+    {
         if (token.Length is 0 or > MaxTokenLength)
         {
             return new(new EdgeAuthResult(EdgeAuthStatus.Invalid));
@@ -94,16 +132,16 @@ internal sealed class EdgeTokenValidator
 
         if (_apiKeys.IsUserKey(token.Span))
         {
-            return _apiKeys.AuthenticateAsync(token.Span, ApiKeyKind.User, context.RequestAborted);
+            return _apiKeys.AuthenticateAsync(token.Span, ApiKeyKind.User, cancellationToken);
         }
 
         var hash = TokenHash.Of(token.Span);
         if (_cache.TryGet(hash, out var caller))
         {
-            return CheckLedgerAsync(caller, context.RequestAborted);
+            return CheckLedgerAsync(caller, cancellationToken);
         }
 
-        return ValidateAsync(token.ToString(), hash, context.RequestAborted);
+        return ValidateAsync(token.ToString(), hash, cancellationToken);
     }
 
     private async ValueTask<EdgeAuthResult> ValidateAsync(string token, TokenHash hash, CancellationToken cancellationToken)
@@ -135,7 +173,7 @@ internal sealed class EdgeTokenValidator
             return new(EdgeAuthStatus.Invalid);
         }
 
-        var caller = new EdgeCaller(new ClaimsPrincipal(result.ClaimsIdentity), jwt.Id, hash);
+        var caller = new EdgeCaller(new ClaimsPrincipal(result.ClaimsIdentity), jwt.Id, hash) { ExpiresAt = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) };
         var checkedResult = await CheckLedgerAsync(caller, cancellationToken);
         if (checkedResult.Status is EdgeAuthStatus.Valid)
         {
@@ -165,9 +203,8 @@ internal sealed class EdgeTokenValidator
     /// verification. The full validation below repeats them; this is only a cheaper way to say no.
     /// </summary>
     private bool LooksLikeOurs(JsonWebToken jwt) =>
-        jwt.Alg == SecurityAlgorithms.RsaSha256
-        && jwt.Typ == "at+jwt"
-        && jwt.Kid is { } kid && _keyIds.Contains(kid)
+        jwt.Typ == "at+jwt"
+        && jwt.Kid is { } kid && _algorithmByKeyId.TryGetValue(kid, out var algorithm) && jwt.Alg == algorithm
         && jwt.Issuer == _parameters.Value.ValidIssuer
         && jwt.Audiences.Contains(_parameters.Value.ValidAudience, StringComparer.Ordinal)
         && new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew > _time.GetUtcNow();

@@ -10,7 +10,7 @@ namespace Facade.Proxy.Edge;
 /// </summary>
 internal static class ProxiedRequests
 {
-    private static readonly string[] OwnedSegments = ["oauth", ".well-known", "account", "healthz", "first-party-token"];
+    private static readonly string[] OwnedSegments = ["oauth", ".well-known", "account", "healthz", "first-party-token", "console", "realtime"];
 
     public static bool IsProxied(HttpContext context)
     {

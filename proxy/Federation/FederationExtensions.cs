@@ -37,7 +37,7 @@ internal static class FederationExtensions
         builder.Services.AddOptions<OpenIddictClientOptions>()
             .Configure<KeyRing, IOptions<UpstreamOptions>>((client, keys, upstream) =>
             {
-                client.SigningCredentials.Add(new SigningCredentials(keys.SigningKeys[0], SecurityAlgorithms.RsaSha256));
+                client.SigningCredentials.Add(keys.SigningCredentials[0]);
                 if (!upstream.Value.IsConfigured)
                 {
                     return;

@@ -7,12 +7,15 @@ namespace Facade.Proxy.Hosting;
 /// The Content-Security-Policy of one response of the edge's own site (pages, OAuth endpoints): nothing loads, nothing
 /// frames it, no script runs and forms only post to the edge — plus what the response itself declares: the nonce of
 /// the layout's style block, the origin of the client a form's redirect chain ends at (Chromium applies form-action to
-/// every redirect after a form post), and the hash of an inline script it must run.
+/// every redirect after a form post), the hash of an inline script it must run, and for the console's pages the
+/// edge's own script and style files and the origins their requests (fetch, the realtime WebSocket) may go to.
 /// </summary>
 internal sealed class ContentSecurityPolicy
 {
     private readonly List<string> _formTargets = ["'self'"];
     private readonly List<string> _scriptHashes = [];
+    private readonly List<string> _connectTargets = [];
+    private bool _ownFiles;
     private string? _nonce;
 
     /// <summary>The policy of this response; pages add to it while they render.</summary>
@@ -62,18 +65,54 @@ internal sealed class ContentSecurityPolicy
         }
     }
 
+    /// <summary>Lets the page load the edge's own script and style files (same origin; still no inline script).</summary>
+    public void AllowOwnFiles() => _ownFiles = true;
+
+    /// <summary>
+    /// Lets the page's scripts fetch from its own origin and connect to <paramref name="origins"/> (e.g. the
+    /// <c>ws://</c> origin of the realtime socket: not every browser counts it as 'self').
+    /// </summary>
+    public void AllowConnect(params IEnumerable<string> origins)
+    {
+        ArgumentNullException.ThrowIfNull(origins);
+        foreach (var origin in origins.Prepend("'self'"))
+        {
+            if (!_connectTargets.Contains(origin, StringComparer.Ordinal))
+            {
+                _connectTargets.Add(origin);
+            }
+        }
+    }
+
     public override string ToString()
     {
         var policy = new StringBuilder("default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action ")
             .AppendJoin(' ', _formTargets);
-        if (_nonce is not null)
+        var styles = new List<string>();
+        if (_ownFiles)
         {
-            policy.Append("; style-src 'nonce-").Append(_nonce).Append('\'');
+            styles.Add("'self'");
         }
 
-        if (_scriptHashes.Count > 0)
+        if (_nonce is not null)
         {
-            policy.Append("; script-src ").AppendJoin(' ', _scriptHashes);
+            styles.Add($"'nonce-{_nonce}'");
+        }
+
+        if (styles.Count > 0)
+        {
+            policy.Append("; style-src ").AppendJoin(' ', styles);
+        }
+
+        var scripts = _ownFiles ? _scriptHashes.Prepend("'self'").ToList() : _scriptHashes;
+        if (scripts.Count > 0)
+        {
+            policy.Append("; script-src ").AppendJoin(' ', scripts);
+        }
+
+        if (_connectTargets.Count > 0)
+        {
+            policy.Append("; connect-src ").AppendJoin(' ', _connectTargets);
         }
 
         return policy.ToString();

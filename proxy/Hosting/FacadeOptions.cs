@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Facade.Common;
 
 namespace Facade.Proxy.Hosting;
 
@@ -17,9 +18,19 @@ public sealed class FacadeOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>An explicit connection string; defaults to a SQLite file <c>facade.db</c> in <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// The database engine: a SQLite file (one node, or several on one shared folder) or PostgreSQL (several nodes on
+    /// several machines; <see cref="ConnectionString"/> is then required, and the Data Protection keys live there too).
+    /// </summary>
+    public DatabaseProvider DatabaseProvider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// An explicit connection string: for SQLite it replaces the file <c>facade.db</c> in <see cref="DataDirectory"/>;
+    /// for PostgreSQL it is the Npgsql connection string, e.g. <c>Host=db;Database=facade;Username=facade;Password=…</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Seed the demo user (<c>demo</c> / <c>demo-password</c>). Only honoured in Development.</summary>
     public bool SeedDemoUser { get; set; } = true;
 }
+

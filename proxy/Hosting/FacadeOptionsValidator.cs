@@ -1,3 +1,4 @@
+using Facade.Common;
 using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Hosting;
@@ -19,6 +20,11 @@ internal sealed class FacadeOptionsValidator(IHostEnvironment environment) : IVa
         else if (options.PublicUrl is { Scheme: "http" } plain && !plain.IsLoopback && !environment.IsDevelopment())
         {
             errors.Add($"Facade:PublicUrl '{plain}' must use https outside Development (OAuth 2.1 forbids plain http except on loopback).");
+        }
+
+        if (options.DatabaseProvider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add("Facade:ConnectionString is required with Facade:DatabaseProvider=PostgreSql, e.g. Host=db;Database=facade;Username=facade;Password=….");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

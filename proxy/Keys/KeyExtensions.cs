@@ -1,6 +1,9 @@
+using Facade.Common;
 using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
 using Facade.Proxy.Keys;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,8 +26,10 @@ internal static class KeyExtensions
 
         builder.Services.AddDataProtection().SetApplicationName("facade");
         builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DataPaths, IOptions<KeyOptions>, ILoggerFactory>((keyRing, paths, keys, logging) =>
-                keyRing.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(DataProtectionDirectory(paths, keys.Value)), logging));
+            .Configure<DataPaths, IOptions<KeyOptions>, IOptions<FacadeOptions>, IServiceProvider, ILoggerFactory>((keyRing, paths, keys, facade, services, logging) =>
+                keyRing.XmlRepository = facade.Value.DatabaseProvider == DatabaseProvider.PostgreSql
+                    ? new EntityFrameworkCoreXmlRepository<FacadeDbContext>(services, logging) // every node reads the one ring
+                    : new FileSystemXmlRepository(new DirectoryInfo(DataProtectionDirectory(paths, keys.Value)), logging));
         return builder;
     }
 

@@ -13,9 +13,15 @@ public sealed class KeyOptions
     public List<CertificateReference> SigningCertificates { get; set; } = [];
 
     /// <summary>
+    /// Development only, when no certificate is configured: the algorithm of the generated key, <c>RS256</c> (default)
+    /// or <c>ES256</c>. With certificates the key decides: RSA signs RS256, ECDSA P-256 signs ES256.
+    /// </summary>
+    public string DevelopmentAlgorithm { get; set; } = SigningAlgorithms.RS256;
+
+    /// <summary>
     /// The ASP.NET Core Data Protection key ring: it protects authorization codes, refresh tokens and cookies, so
     /// every node of a cluster needs the same one (a shared folder). Relative paths are under the data directory;
-    /// by default <c>&lt;DataDirectory&gt;/dataprotection</c>.
+    /// by default <c>&lt;DataDirectory&gt;/dataprotection</c>. Not used on PostgreSQL, where the ring is kept in the database.
     /// </summary>
     public string? DataProtectionDirectory { get; set; }
 }

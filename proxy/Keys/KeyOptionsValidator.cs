@@ -13,6 +13,11 @@ internal sealed class KeyOptionsValidator(IHostEnvironment environment) : IValid
             errors.Add($"{KeyOptions.SectionName}:SigningCertificates needs at least one certificate ({{ \"Path\": \"…pfx\", \"Password\": \"…\" }}).");
         }
 
+        if (options.DevelopmentAlgorithm is not (SigningAlgorithms.RS256 or SigningAlgorithms.ES256))
+        {
+            errors.Add($"{KeyOptions.SectionName}:DevelopmentAlgorithm must be RS256 or ES256.");
+        }
+
         for (var i = 0; i < options.SigningCertificates.Count; i++)
         {
             if (!File.Exists(options.SigningCertificates[i].Path))

@@ -10,6 +10,9 @@ public sealed class ApiToken
     public const string FirstPartyLabel = "first-party";
     public const string ApiKeyLabel = "api-key";
 
+    /// <summary>A token the edge minted for one of its own services (the realtime feed's reader), held by no user.</summary>
+    public const string ServiceLabel = "service";
+
     public required string Jti { get; set; }
     public required string Subject { get; set; }
     public string? ClientId { get; set; }
@@ -35,6 +38,9 @@ public sealed class ApiToken
     /// <summary>The API key this token was minted from (label <see cref="ApiKeyLabel"/>): revoking the key revokes it.</summary>
     public string? KeyId { get; set; }
 
+    /// <summary>When the edge last accepted the token, to the minute (<see cref="TokenLastUse"/>); null before its first use.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
+
     internal static void Configure(EntityTypeBuilder<ApiToken> entity)
     {
         entity.ToTable("api_tokens");
@@ -51,6 +57,7 @@ public sealed class ApiToken
         entity.Property(t => t.AuthorizationId).HasColumnName("authorization_id").HasMaxLength(100);
         entity.Property(t => t.TokenId).HasColumnName("token_id").HasMaxLength(100);
         entity.Property(t => t.KeyId).HasColumnName("key_id").HasMaxLength(40);
+        entity.Property(t => t.LastUsedAt).HasColumnName("last_used");
         entity.HasIndex(t => t.AuthorizationId);
         entity.HasIndex(t => t.KeyId);
         entity.HasIndex(t => t.TokenId);

@@ -1,3 +1,4 @@
+using Facade.Proxy.Audit;
 using Facade.Proxy.Ledger;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,7 +13,9 @@ internal static class LedgerExtensions
             .BindConfiguration(LedgerOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<AuditLog>();
         builder.Services.TryAddSingleton<TokenLedger>();
+        builder.Services.TryAddSingleton<TokenLastUse>();
         builder.Services.TryAddSingleton<ResourceServerAuthentication>();
         return builder;
     }

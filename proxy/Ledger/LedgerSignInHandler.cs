@@ -1,29 +1,35 @@
+using Facade.Proxy.Data;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Facade.Proxy.Ledger;
 
-/// <summary>Records every access token the authorization server issues in the ledger, right after it is generated.</summary>
-internal sealed class LedgerSignInHandler(TokenLedger ledger) : IOpenIddictServerHandler<ProcessSignInContext>
+/// <summary>
+/// Records every access token the authorization server issues in the ledger, right after it is generated. The row is
+/// added to the request's <see cref="FacadeDbContext"/> (the one OpenIddict's stores use) and written with the refresh
+/// token entry OpenIddict saves next, so a grant costs one commit less; <see cref="LedgerFlushHandler"/> writes it
+/// when no refresh token follows.
+/// </summary>
+internal sealed class LedgerSignInHandler(TokenLedger ledger, FacadeDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-            .UseSingletonHandler<LedgerSignInHandler>()
+            .UseScopedHandler<LedgerSignInHandler>()
             .SetOrder(OpenIddictServerHandlers.GenerateAccessToken.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    public async ValueTask HandleAsync(ProcessSignInContext context)
+    public ValueTask HandleAsync(ProcessSignInContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (string.IsNullOrEmpty(context.AccessToken))
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var token = new JsonWebToken(context.AccessToken);
-        await ledger.RecordAsync(new ApiToken
+        ledger.Enlist(new ApiToken
         {
             Jti = token.Id,
             Subject = token.Subject ?? "",
@@ -34,6 +40,7 @@ internal sealed class LedgerSignInHandler(TokenLedger ledger) : IOpenIddictServe
             ExpiresAt = token.ValidTo,
             AuthorizationId = token.TryGetPayloadValue<string>("oi_au_id", out var authorization) ? authorization : null,
             TokenId = token.TryGetPayloadValue<string>("oi_tkn_id", out var tokenId) ? tokenId : null,
-        }, context.CancellationToken);
+        }, db);
+        return ValueTask.CompletedTask;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Caching.Memory;
+using Facade.Proxy.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Registration;
@@ -12,12 +13,14 @@ namespace Facade.Proxy.Registration;
 /// It is fetched with size and time limits, no redirects, no proxy and no internal or special-purpose addresses
 /// (<see cref="Facade.Common.Net.PublicOnlyHttpHandler"/>), validated, and kept in a bounded cache. Fetches are
 /// throttled per client address like <c>/oauth/register</c>, so the edge cannot be made to fetch (and register) an
-/// unbounded number of documents.
+/// unbounded number of documents. The edge's own document for its bridge (<see cref="BridgeClientDocument"/>) is
+/// recognised by its exact URL and resolved locally, never fetched.
 /// </summary>
 public sealed partial class ClientMetadataDocuments(
     IHttpClientFactory clients,
     IOptions<RegistrationOptions> options,
     IHostEnvironment environment,
+    PublicUrl publicUrl,
     ILogger<ClientMetadataDocuments> logger) : IDisposable
 {
     public const string HttpClientName = "client-metadata-documents";
@@ -42,6 +45,14 @@ public sealed partial class ClientMetadataDocuments(
 
     /// <summary>True when <paramref name="clientId"/> has the shape of a metadata document URL (and so is not a registered id).</summary>
     public bool IsDocumentUrl(string? clientId) =>
+        options.Value.MetadataDocumentsEnabled
+        && (IsOwnDocument(clientId) || IsFetchableUrl(clientId));
+
+    /// <summary>The bridge's document the edge serves itself: this exact URL, character for character.</summary>
+    public bool IsOwnDocument(string? clientId) =>
+        string.Equals(clientId, BridgeClientDocument.UrlFor(publicUrl), StringComparison.Ordinal);
+
+    private bool IsFetchableUrl(string? clientId) =>
         clientId is not null
         && clientId.Length <= 2000
         && Uri.TryCreate(clientId, UriKind.Absolute, out var uri)
@@ -59,6 +70,14 @@ public sealed partial class ClientMetadataDocuments(
         if (_cache.TryGetValue<DocumentResult>(clientId, out var cached) && cached is not null)
         {
             return cached with { Fresh = false };
+        }
+
+        if (IsOwnDocument(clientId))
+        {
+            var own = JsonSerializer.SerializeToElement(BridgeClientDocument.Document(clientId));
+            var ownResult = Validate(clientId, own);
+            _cache.Set(clientId, ownResult, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.MetadataDocumentCacheDuration });
+            return ownResult;
         }
 
         using (var lease = _fetches.AttemptAcquire(caller))

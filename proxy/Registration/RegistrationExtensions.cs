@@ -55,6 +55,7 @@ internal static class RegistrationExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseRateLimiter();
         app.MapRegistrationEndpoint();
+        app.MapBridgeClientDocument();
         return app;
     }
 }

@@ -7,6 +7,13 @@ public sealed class RegistrationOptions
 {
     public const string SectionName = "Facade:Registration";
 
+    /// <summary>
+    /// Accept Client ID Metadata Documents (an https URL as client_id) and advertise
+    /// <c>client_id_metadata_document_supported</c>; also serves the bridge's own document (<see cref="BridgeClientDocument"/>).
+    /// Off: only registered clients (dynamic registration, seeded, admin CLI).
+    /// </summary>
+    public bool MetadataDocumentsEnabled { get; set; } = true;
+
     /// <summary>Largest registration request body accepted, in bytes.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 16 * 1024;

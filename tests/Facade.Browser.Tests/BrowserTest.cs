@@ -47,9 +47,15 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     /// <summary>The edge's own URL, the canonical resource its tokens are for.</summary>
     protected string Resource => Host.BaseUrl.AbsoluteUri;
 
+    /// <summary>The edge this test drives: by default a fresh one, disposed with the test (<see cref="OwnsHost"/>).</summary>
+    protected virtual FacadeHost StartHost() => FacadeHost.Start();
+
+    /// <summary>False when <see cref="StartHost"/> hands out an edge a fixture shares and disposes.</summary>
+    protected virtual bool OwnsHost => true;
+
     public virtual async ValueTask InitializeAsync()
     {
-        Host = FacadeHost.Start();
+        Host = StartHost();
         Callback = await LoopbackCallback.StartAsync(Ct);
         OAuth = new OAuthTestClient(Host.BaseUrl);
         _context = await chromium.Browser.NewContextAsync(new()
@@ -93,7 +99,7 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
             await Callback.DisposeAsync();
         }
 
-        if (Host is not null)
+        if (Host is not null && OwnsHost)
         {
             await Host.DisposeAsync();
         }
@@ -148,6 +154,27 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         {
             Assert.True(CspViolations.Count == 0, "Chromium reported CSP violations: " + string.Join(" | ", CspViolations));
         }
+    }
+
+    /// <summary>
+    /// Saves a full-page PNG to <c>artifacts/screenshots/&lt;name&gt;.png</c> at the repository root (gitignored; kept
+    /// after <c>./run.sh test</c>) and attaches it to the test result.
+    /// </summary>
+    protected static async Task<string> SaveArtifactScreenshotAsync(string name, IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Facade.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var folder = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        var png = await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        TestContext.Current.AddAttachment(name + ".png", png, "image/png");
+        return path;
     }
 
     /// <summary>Saves a full-page PNG under bin/…/screenshots/ and attaches it to the test result.</summary>

@@ -9,9 +9,12 @@ public abstract class BridgeStackTest : IAsyncLifetime
 
     protected string Work { get; private set; } = null!;
 
+    /// <summary>Settings for the edge of this class's stack (none: the defaults).</summary>
+    protected virtual IDictionary<string, string?>? EdgeSettings => null;
+
     public ValueTask InitializeAsync()
     {
-        Stack = FacadeStack.Start();
+        Stack = FacadeStack.Start(EdgeSettings);
         Work = Directory.CreateTempSubdirectory("facade-mcp-test-").FullName;
         return ValueTask.CompletedTask;
     }

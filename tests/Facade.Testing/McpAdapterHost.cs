@@ -1,7 +1,5 @@
 extern alias adapter;
 
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -37,12 +35,7 @@ public sealed class McpAdapterHost : WebApplicationFactory<adapter::Program>
     /// A free loopback port for an adapter that is started after the edge routing to it: edge and adapter each
     /// need the other's address, so the adapter's is chosen first.
     /// </summary>
-    public static int ReservePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int ReservePort() => LoopbackPort.Free();
 
     public static McpAdapterHost Start(int port, Uri edgeIssuer, string? legacyApiUrl, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null, McpWireLog? wire = null)

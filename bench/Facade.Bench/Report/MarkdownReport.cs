@@ -12,6 +12,13 @@ internal sealed record RunOutcome(BenchSettings Settings, MachineInfo Machine, D
     public IngestResult? Ingest { get; init; }
 
     public string IngestNote { get; init; } = "Not measured.";
+
+    /// <summary>Process start to the first proxied 200 of a restarted edge (null when not measured).</summary>
+    public double? ColdStartMs { get; init; }
+
+    public RealtimeResult? Realtime { get; init; }
+
+    public string RealtimeNote { get; init; } = "Not measured.";
 }
 
 internal static class MarkdownReport
@@ -33,7 +40,7 @@ internal static class MarkdownReport
         Line($"- **When:** {run.Started.UtcDateTime:yyyy-MM-dd HH:mm} UTC; {s.Rounds} interleaved round(s) (order rotated), {Seconds(s.Duration)} s per run, {Seconds(s.Warmup)} s warm-up per target, medians");
         Line($"- **Machine:** {m.Cpu}, {m.Cores} cores, {m.Memory} RAM, Linux {m.Kernel}; everything on 127.0.0.1, load generator on the same cores; load average {m.LoadAtStart} at the start");
         Line($"- **Software:** {m.Runtime}, YARP {m.Yarp}, OpenIddict {m.OpenIddict}, nginx {m.Nginx}, HAProxy {m.Haproxy}, wrk {m.Wrk} (2 threads, keep-alive)");
-        Line("- **Request:** `GET /api/tasks` with `Authorization: Bearer <RS256 access token issued by the edge>` to every server (only `haproxy-jwt` and `facade` check it); the backend answers 335 bytes of JSON");
+        Line("- **Request:** `GET /api/tasks` with `Authorization: Bearer <" + s.Signing + " access token issued by the edge>` to every server (only `haproxy-jwt` and `facade` check it); the backend answers 335 bytes of JSON");
         Line("- **CPU µs/req:** user+system time of the server process (tree) over the run ÷ requests; **RSS:** its VmRSS after the run (largest)");
         Line();
 
@@ -119,6 +126,7 @@ internal static class MarkdownReport
 
         Line();
         IngestSection(run, Line);
+        RealtimeSection(run, Line);
 
         if (run.Problems.Count > 0 || run.Notes.Count > 0)
         {
@@ -139,8 +147,32 @@ internal static class MarkdownReport
 
         Line("`*` machine not idle before a run or busy during it (after retries); `RESULT` ratios use req/s at " + top + " connections.");
         Line();
-        Line(ResultLine.Render(measurer, top, run.Ingest));
+        Line(ResultLine.Render(measurer, top, run.Ingest, s.Signing, run.ColdStartMs, run.Realtime));
         return md.ToString();
+    }
+
+    private static void RealtimeSection(RunOutcome run, Action<string> line)
+    {
+        line("## 6. Realtime (`/realtime` WebSocket)");
+        line("");
+        if (run.Realtime is not { } realtime)
+        {
+            line(run.RealtimeNote);
+            line("");
+            return;
+        }
+
+        line("| measure | value |");
+        line("|---|--:|");
+        line($"| idle authenticated sockets held | {realtime.Sockets:N0} |");
+        line($"| edge RSS before → after | {realtime.RssBeforeMiB:0} → {realtime.RssAfterMiB:0} MiB |");
+        line($"| memory per idle socket | {realtime.KiBPerSocket:0.0} KiB |");
+        line($"| fan-out: subscribers × messages (10/s) | {realtime.Subscribers:N0} × {realtime.Messages} |");
+        line($"| events delivered | {realtime.Delivered:N0} of {realtime.Expected:N0} |");
+        line($"| device publish → subscriber event p50 / p99 / max | {realtime.P50Ms:0.0} / {realtime.P99Ms:0.0} / {realtime.MaxMs:0.0} ms |");
+        line("");
+        line(run.RealtimeNote);
+        line("");
     }
 
     private static void IngestSection(RunOutcome run, Action<string> line)

@@ -47,6 +47,7 @@ internal sealed class Measurer(BenchSettings settings, IReadOnlyList<ServerProce
     /// <summary>Runs every target once per round, the order rotated each round, for each concurrency level given.</summary>
     public async Task RunRoundsAsync(IReadOnlyList<Target> targets, IReadOnlyList<int> connectionLevels, CancellationToken cancel)
     {
+        targets = settings.Targets is { } only ? [.. targets.Where(t => only.Contains(t.Name))] : targets;
         if (targets.Count == 0)
         {
             return;

@@ -20,7 +20,7 @@ internal static class Targets
     {
         Direct => "the backend itself (Kestrel), no proxy",
         Nginx => "nginx `proxy_pass`, keepalive upstream, no token check",
-        Haproxy => "HAProxy `jwt_verify` RS256 + `aud`/`exp`/scope (no revocation)",
+        Haproxy => "HAProxy `jwt_verify` (same algorithm as the edge) + `aud`/`exp`/scope (no revocation)",
         Yarp => "plain YARP 2.3.0, one route, no auth",
         Facade => "Facade edge, production config: JWT + ledger + scope policy",
         FacadeKey => "the same, authenticated by a user key (`Bearer fk_u_…`, same scope) the edge turns into a cached JWT",

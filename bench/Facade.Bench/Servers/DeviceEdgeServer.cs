@@ -16,9 +16,9 @@ internal sealed class DeviceEdgeServer(ServerProcess process, int mqttPort)
 
     public static bool Available(BenchContext context) => File.Exists(context.Dll("device-edge", "Facade.DeviceEdge"));
 
-    public static async Task<DeviceEdgeServer> StartAsync(BenchContext context, EdgeServer edge)
+    /// <summary>Starts it on <paramref name="url"/>, reserved before the edge started so the edge's realtime feed knows it.</summary>
+    public static async Task<DeviceEdgeServer> StartAsync(BenchContext context, EdgeServer edge, Uri url)
     {
-        var url = Ports.Loopback(Ports.Free());
         var mqtt = Ports.Free();
         var process = ServerProcess.Start("device-edge", url, "dotnet",
         [

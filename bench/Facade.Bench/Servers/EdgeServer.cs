@@ -27,10 +27,12 @@ internal sealed class EdgeServer
     private readonly BenchContext _context;
     private readonly string[] _settings;
     private readonly string _apiKeyPepper;
+    private readonly Func<ServerProcess> _launch;
 
     private EdgeServer(BenchContext context, string[] settings, string apiKeyPepper, ServerProcess process, string signingPublicKey,
-        string adapterClientSecret)
+        string adapterClientSecret, Func<ServerProcess> launch)
     {
+        _launch = launch;
         _context = context;
         _settings = settings;
         _apiKeyPepper = apiKeyPepper;
@@ -41,14 +43,14 @@ internal sealed class EdgeServer
 
     public string AdapterClientSecret { get; }
 
-    public ServerProcess Process { get; }
+    public ServerProcess Process { get; private set; }
 
     /// <summary>Issuer and canonical resource (<c>aud</c>) of its tokens.</summary>
     public string PublicUrl => Process.BaseUrl.AbsoluteUri;
 
     public string SigningPublicKeyPem { get; }
 
-    public static async Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter)
+    public static async Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter, Uri deviceEdge)
     {
         var url = Ports.Loopback(Ports.Free());
         var folder = context.Folder("edge");
@@ -56,7 +58,7 @@ internal sealed class EdgeServer
         // Routes, keys and data in separate folders, as a deployment would: the routes file is watched for changes
         // (recursively, by its folder), and a database in that folder would wake the watcher on every write.
         var keys = context.Folder("edge/keys");
-        var signing = Certificates.Create(keys, "signing", X509KeyUsageFlags.DigitalSignature);
+        var signing = Certificates.Create(keys, "signing", X509KeyUsageFlags.DigitalSignature, context.Settings.Signing);
         var routes = Path.Combine(context.Folder("edge/config"), "yarp.json");
         await File.WriteAllTextAsync(routes, RoutesFile(backend, mcpAdapter));
 
@@ -65,6 +67,9 @@ internal sealed class EdgeServer
             "--environment=Production",
             $"--Facade:PublicUrl={url.AbsoluteUri}",
             $"--Facade:DataDirectory={Path.Combine(folder, "data")}",
+
+            // Experiments (e.g. another database) apply to the admin commands too: they must see the edge's database.
+            .. context.Settings.EdgeArgs,
         ];
         var proxyFolder = Path.Combine(context.Root, "proxy");
         var dll = context.Dll("proxy", "Facade.Proxy");
@@ -79,7 +84,7 @@ internal sealed class EdgeServer
         }
 
         var adapterSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        var process = ServerProcess.Start("facade", url, "dotnet",
+        ServerProcess Launch() => ServerProcess.Start("facade", url, "dotnet",
         [
             dll, "--urls", Peers.Origin(url), .. settings,
             $"--Facade:Clients:0:ClientId={AdapterClientId}",
@@ -90,10 +95,55 @@ internal sealed class EdgeServer
 
             // The shipped per-caller limiter stays on every route; its window is raised so one benchmark token is not throttled.
             "--Facade:RateLimits:Policies:per-caller:PermitLimit=10000000",
-            .. context.Settings.EdgeArgs,
+
+            // The realtime scenario holds thousands of sockets with one user's token.
+            $"--Facade:Realtime:DeviceEdgeUrl={deviceEdge.AbsoluteUri}",
+            $"--Facade:Realtime:MaxConnectionsPerUser={context.Settings.RealtimeSockets + context.Settings.RealtimeSubscribers + 16}",
+            .. context.Settings.EdgeArgs, // again last: an experiment may override the settings above too
         ], proxyFolder, context.Logs,
             WithSecret(WithSecret(BenchContext.DotnetEnvironment(), "Facade__Clients__0__ClientSecret", adapterSecret), PepperVariable, pepper));
-        return new EdgeServer(context, settings, pepper, await process.ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret);
+        return new EdgeServer(context, settings, pepper, await Launch().ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret, Launch);
+    }
+
+    /// <summary>
+    /// Cold start: stops the edge and starts it again on the same URL, data and keys, timing process start to the first
+    /// proxied 200 (<c>GET /api/tasks</c> with a token issued before the restart, so the JWT check, the ledger and YARP
+    /// are all on the path). The new process replaces <see cref="Process"/>.
+    /// </summary>
+    public async Task<double> RestartAndTimeFirstProxiedAsync(string accessToken)
+    {
+        await Process.DisposeAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Process = _launch();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"The restarted edge exited.\n{Process.Tail()}");
+            }
+
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Process.BaseUrl, Scenarios.Sanity.TasksPath.TrimStart('/')));
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+                using var response = await http.SendAsync(request);
+                if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return clock.Elapsed.TotalMilliseconds;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException("The restarted edge did not proxy a request within 90 s.\n" + Process.Tail());
     }
 
     /// <summary>

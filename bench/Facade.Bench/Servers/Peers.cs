@@ -67,7 +67,7 @@ internal static class Peers
     }
 
     /// <summary>
-    /// HAProxy validating the same RS256 access token as the edge: signature with the edge's public key (jwt_verify),
+    /// HAProxy validating the same access token as the edge (RS256, or ES256 with <c>--signing ES256</c>): signature with the edge's public key (jwt_verify),
     /// then <c>aud</c>, <c>exp</c> and the route's scope. No ledger, so no revocation: it does strictly less than the edge.
     /// </summary>
     public static async Task<ServerProcess> StartHaproxyAsync(BenchContext context, Uri backend, string publicKeyPem, string audience, string scope)
@@ -100,7 +100,7 @@ internal static class Peers
               http-request set-var(txn.bearer) http_auth_bearer
               {{unauthorized}} unless { var(txn.bearer) -m found }
               http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('$.alg')
-              {{unauthorized}} unless { var(txn.alg) -m str RS256 }
+              {{unauthorized}} unless { var(txn.alg) -m str {{context.Settings.Signing}} }
               {{unauthorized}} unless { var(txn.bearer),jwt_verify(txn.alg,"{{publicKeyPem}}") -m int 1 }
               http-request set-var(txn.aud) var(txn.bearer),jwt_payload_query('$.aud')
               http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('$.exp','int')

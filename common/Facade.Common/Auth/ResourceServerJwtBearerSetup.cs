@@ -8,7 +8,7 @@ namespace Facade.Common.Auth;
 
 /// <summary>
 /// Configures the JwtBearer scheme of a service behind the edge: the edge's JWKS, issuer = audience = the edge's
-/// public URL, <c>typ at+jwt</c>, RS256 only, a lifetime and a subject required (RFC 9068), the validated-token cache,
+/// public URL, <c>typ at+jwt</c>, RS256 or ES256 (the edge's key decides; the key itself comes from the JWKS, so no HMAC confusion), a lifetime and a subject required (RFC 9068), the validated-token cache,
 /// and the 401 answer with the <c>resource_metadata</c> of the requested path (docs/architecture.md). A service that follows
 /// the edge's revocation feed (<see cref="RevokedTokens"/> registered) also refuses revoked jtis, and tokens without a
 /// jti, which could never be revoked.
@@ -37,7 +37,7 @@ internal sealed class ResourceServerJwtBearerSetup(
             ValidIssuer = issuer.AbsoluteUri,
             ValidAudience = issuer.AbsoluteUri,
             ValidTypes = ["at+jwt"],
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ClockSkew = settings.ClockSkew,

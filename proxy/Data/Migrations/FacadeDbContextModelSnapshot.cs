@@ -186,6 +186,10 @@ namespace Facade.Proxy.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("label");
 
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used");
+
                     b.Property<long?>("RevocationSequence")
                         .HasColumnType("INTEGER")
                         .HasColumnName("revoked_seq");
@@ -224,6 +228,23 @@ namespace Facade.Proxy.Data.Migrations
                     b.HasIndex("RevocationSequence", "Jti");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Facade.Proxy.Audit;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Facade.Proxy.Federation;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Facade.Proxy.Pages.Account;
 
-internal sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<UpstreamOptions> upstream, PendingAuthorizations pending) : PageModel
+internal sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<UpstreamOptions> upstream, PendingAuthorizations pending, AuditLog audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string ReturnUrl { get; set; } = "/";
@@ -37,10 +38,14 @@ internal sealed class LoginModel(SignInManager<FacadeUser> signIn, IOptions<Upst
         }
 
         var result = await signIn.PasswordSignInAsync(UserName, Password, isPersistent: false, lockoutOnFailure: true);
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
         if (result.Succeeded)
         {
+            audit.SignedIn(UserName, address);
             return LocalRedirect(ReturnUrl);
         }
+
+        audit.SignInFailed(UserName, result.IsLockedOut, address);
 
         ErrorMessage = result.IsLockedOut
             ? "Too many failed attempts. Try again in a few minutes."

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Facade.DeviceEdge.Mosquitto;
+using Facade.Testing;
 
 namespace Facade.DeviceEdge.Tests.Mosquitto;
 
@@ -55,7 +54,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(broker.Directory, MosquittoAccountFiles.AclFileName), "");
             for (var attempt = 1; ; attempt++)
             {
-                broker.Port = FreePort();
+                broker.Port = LoopbackPort.Free();
                 if (await broker.LaunchAsync() || attempt == StartAttempts)
                 {
                     break; // Otherwise the port was taken in between: another one.
@@ -181,10 +180,4 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

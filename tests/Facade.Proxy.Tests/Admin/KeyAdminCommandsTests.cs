@@ -40,6 +40,8 @@ public sealed class KeyAdminCommandsTests(ApiKeyFixture fixture) : IClassFixture
     [Theory]
     [InlineData(2, "No user 'nobody'", "keys", "create", "--user", "nobody", "--scopes", "tasks:read")]
     [InlineData(1, "invalid_scope", "keys", "create", "--user", "demo", "--scopes", "tasks:read bogus:scope")]
+    [InlineData(1, "realtime:feed", "keys", "create", "--user", "demo", "--scopes", "realtime:feed")]
+    [InlineData(1, "realtime:feed", "keys", "create", "--user", "demo", "--agent", "research", "--scopes", "realtime:feed agents:serve")]
     [InlineData(2, "--expires", "keys", "create", "--user", "demo", "--scopes", "tasks:read", "--expires", "soon")]
     [InlineData(2, "No key 'key_nothing'", "keys", "revoke", "key_nothing")]
     [InlineData(2, "No client 'nobody'", "clients", "revoke", "nobody")]

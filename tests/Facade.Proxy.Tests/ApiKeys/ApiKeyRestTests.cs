@@ -58,6 +58,7 @@ public sealed class ApiKeyRestTests(ApiKeyFixture fixture) : IClassFixture<ApiKe
     [InlineData("tasks:write", "tasks:write")]
     [InlineData("tasks:read devices:read", "devices:read")]
     [InlineData("agents:serve", "agents:serve")]
+    [InlineData("realtime:feed", "realtime:feed")]
     [InlineData("nonsense:scope", "nonsense:scope")]
     public async Task Create_BeyondTheTokensScopes_Is400InvalidScope_NamingThem(string scopes, string named)
     {

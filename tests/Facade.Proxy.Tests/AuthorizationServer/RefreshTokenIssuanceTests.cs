@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Facade.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Facade.Proxy.Tests.AuthorizationServer;
@@ -44,6 +46,15 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Equal(HttpStatusCode.OK, token.Status);
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
+
+        // No refresh token entry carried the ledger row to the database; it was written on its own before the answer
+        // (proxy/Ledger/LedgerFlushHandler.cs), so the edge, which asks the ledger, takes the token.
+        var ledger = host.Services.GetRequiredService<Facade.Proxy.Ledger.TokenLedger>();
+        await using var services = host.Services.CreateAsyncScope();
+        var db = services.ServiceProvider.GetRequiredService<Facade.Proxy.Data.FacadeDbContext>();
+        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken).Id;
+        Assert.True(await db.ApiTokens.AnyAsync(t => t.Jti == jti, ct));
+        Assert.True(await ledger.IsActiveAsync(jti, ct));
     }
 
     [Theory]
@@ -84,5 +95,14 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Equal(HttpStatusCode.OK, token.Status);
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
+
+        // No refresh token entry carried the ledger row to the database; it was written on its own before the answer
+        // (proxy/Ledger/LedgerFlushHandler.cs), so the edge, which asks the ledger, takes the token.
+        var ledger = host.Services.GetRequiredService<Facade.Proxy.Ledger.TokenLedger>();
+        await using var services = host.Services.CreateAsyncScope();
+        var db = services.ServiceProvider.GetRequiredService<Facade.Proxy.Data.FacadeDbContext>();
+        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken).Id;
+        Assert.True(await db.ApiTokens.AnyAsync(t => t.Jti == jti, ct));
+        Assert.True(await ledger.IsActiveAsync(jti, ct));
     }
 }

@@ -80,7 +80,7 @@ public sealed class EdgeRoutingTests
         await File.WriteAllTextAsync(routes, RoutesJson(legacy.Url, "tasks:write"), ct);
 
         // File watching is asynchronous: poll until the new policy is in force, bounded by a deadline.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpStatusCode status;
         do
         {

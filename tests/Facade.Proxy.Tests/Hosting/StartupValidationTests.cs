@@ -33,6 +33,28 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void PostgreSql_WithoutAConnectionString_RefusesToStart()
+    {
+        var settings = new Dictionary<string, string?> { ["Facade:DatabaseProvider"] = "PostgreSql" };
+        var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings).Dispose());
+        Assert.Contains("Facade:ConnectionString is required with Facade:DatabaseProvider=PostgreSql", Flatten(error));
+    }
+
+    [Fact]
+    public void PostgreSql_WithASlowSharedRevocationPath_RefusesToStart()
+    {
+        // Several nodes share the database: another node's revocation must apply here within a second, Redis or not.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Facade:DatabaseProvider"] = "PostgreSql",
+            ["Facade:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=unused",
+            ["Facade:Ledger:RevocationCheckInterval"] = "00:00:30",
+        };
+        var error = Assert.ThrowsAny<Exception>(() => FacadeHost.Start(settings: settings).Dispose());
+        Assert.Contains("Facade:Ledger:RevocationCheckInterval is 00:00:30: on a shared PostgreSQL database it must be at most 1 s", Flatten(error));
+    }
+
+    [Fact]
     public void Production_NeedsExistingCertificateFiles()
     {
         var settings = new Dictionary<string, string?>
@@ -85,6 +107,10 @@ public sealed class StartupValidationTests
     [InlineData("Facade:ApiKeys:MaxKeysPerUser", "0", "MaxKeysPerUser")]
     [InlineData("Facade:FirstParty:TokenLifetime", "00:00:10", "TokenLifetime")]
     [InlineData("Facade:FirstParty:PermitsPerMinute", "0", "PermitsPerMinute")]
+    [InlineData("Facade:Realtime:DeviceEdgeUrl", "ftp://devices.example/", "Facade:Realtime:DeviceEdgeUrl")]
+    [InlineData("Facade:Realtime:SendBufferMessages", "0", "SendBufferMessages")]
+    [InlineData("Facade:Realtime:MaxConnectionsPerUser", "0", "MaxConnectionsPerUser")]
+    [InlineData("Facade:Realtime:HeartbeatInterval", "00:00:00", "HeartbeatInterval")]
     public void Development_WithInvalidSettings_RefusesToStart(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

@@ -64,6 +64,46 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task AnEcdsaCertificate_SignsES256_AndRotatingFromRsaKeepsTheRsaTokensValid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateTempSubdirectory("facade-keys-").FullName;
+        var rsa = CreatePfx(folder, "rsa", TimeSpan.FromDays(30));
+        var ecdsa = CreateEcdsaPfx(folder, "ecdsa", TimeSpan.FromDays(365));
+        var data = Directory.CreateTempSubdirectory("facade-test-").FullName;
+        using var legacy = LegacyApiServer.Start();
+
+        string rsaToken;
+        await using (var first = Start(legacy, data, [rsa]))
+        {
+            using var oauth = new OAuthTestClient(first.BaseUrl);
+            rsaToken = (await oauth.GetTokenAsync("tasks:read", resource: PublicUrl, cancellationToken: ct)).Token.AccessToken!;
+            Assert.Equal("RS256", new JsonWebToken(rsaToken).Alg);
+        }
+
+        await using (var rotated = Start(legacy, data, [rsa, ecdsa], keepData: false))
+        {
+            using var oauth = new OAuthTestClient(rotated.BaseUrl);
+            var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", resource: PublicUrl, cancellationToken: ct);
+            Assert.Equal(HttpStatusCode.OK, token.Status);
+            var jwt = new JsonWebToken(token.AccessToken);
+            Assert.Equal(("ES256", Thumbprint(ecdsa)), (jwt.Alg, jwt.Kid));
+            foreach (var accepted in new[] { rsaToken, token.AccessToken! })
+            {
+                using var call = await OAuthFlowTests.Send(oauth.Api, HttpMethod.Get, "api/tasks", accepted, ct);
+                Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+            }
+
+            var refreshed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+            Assert.Equal(("ES256", HttpStatusCode.OK), (new JsonWebToken(refreshed.AccessToken).Alg, refreshed.Status));
+            var metadata = await oauth.Api.GetFromJsonAsync<JsonElement>(".well-known/oauth-protected-resource", ct);
+            Assert.Equal("[\"ES256\",\"RS256\"]", metadata.GetProperty("resource_signing_alg_values_supported").GetRawText());
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task RefreshToken_IssuedBeforeARestart_WorksAfterIt_WithTheSameKeyRing_AndNotWithAnother()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -6,8 +6,9 @@ using Facade.Testing;
 namespace Facade.Proxy.Tests.Security;
 
 /// <summary>
-/// <c>agents:serve</c> is operator-only: never advertised, never registrable, never granted through OAuth; only agent
-/// keys the admin command line makes carry it.
+/// <c>agents:serve</c> and <c>realtime:feed</c> are operator-only: never advertised, never registrable, never granted
+/// through OAuth; only agent keys the admin command line makes carry the first, only the edge's own service token the
+/// second.
 /// </summary>
 public sealed class OperatorScopeTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
 {
@@ -16,28 +17,34 @@ public sealed class OperatorScopeTests(EdgeFixture fixture) : IClassFixture<Edge
     [InlineData(".well-known/openid-configuration")]
     [InlineData(".well-known/oauth-protected-resource")]
     [InlineData(".well-known/oauth-protected-resource/mcp")]
-    public async Task Discovery_NeverAdvertisesAgentsServe(string path)
+    [InlineData(".well-known/oauth-protected-resource/realtime")]
+    public async Task Discovery_NeverAdvertisesOperatorScopes(string path)
     {
         var text = await fixture.Http.GetStringAsync(path, TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain("agents:serve", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("realtime:feed", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Registration_AskingForAgentsServe_IsRefused()
+    [Theory]
+    [InlineData("agents:serve")]
+    [InlineData("realtime:feed")]
+    public async Task Registration_AskingForAnOperatorScope_IsRefused(string scope)
     {
         using var response = await fixture.Http.PostAsJsonAsync("oauth/register", new Dictionary<string, object>
         {
             ["redirect_uris"] = new[] { "http://127.0.0.1:9/callback" },
             ["token_endpoint_auth_method"] = "none",
-            ["scope"] = "tasks:read agents:serve",
+            ["scope"] = "tasks:read " + scope,
         }, TestContext.Current.CancellationToken);
 
         await SecurityAssert.JsonErrorAsync(response, HttpStatusCode.BadRequest, "invalid_client_metadata");
     }
 
-    [Fact]
-    public async Task Authorize_AskingForAgentsServe_IsRefused_NoCodeIssued()
+    [Theory]
+    [InlineData("agents:serve")]
+    [InlineData("realtime:feed")]
+    public async Task Authorize_AskingForAnOperatorScope_IsRefused_NoCodeIssued(string scope)
     {
         var ct = TestContext.Current.CancellationToken;
         using var oauth = fixture.CreateOAuthClient();
@@ -45,7 +52,7 @@ public sealed class OperatorScopeTests(EdgeFixture fixture) : IClassFixture<Edge
         var client = await oauth.RegisterAsync(redirect, cancellationToken: ct);
 
         var query = await oauth.FollowAuthorizeAsync(
-            OAuthTestClient.AuthorizeUrl(client.ClientId, redirect, "tasks:read agents:serve", Pkce.Create(), "s", fixture.Host.Issuer), redirect, ct);
+            OAuthTestClient.AuthorizeUrl(client.ClientId, redirect, "tasks:read " + scope, Pkce.Create(), "s", fixture.Host.Issuer), redirect, ct);
 
         // OpenIddict refuses an unregistered scope before anything else, on its own error page: no redirect, no code.
         Assert.Null(query);

@@ -6,10 +6,11 @@ namespace Facade.Mcp.Bridge.Auth;
 
 /// <summary>
 /// The SDK's <see cref="ClientOAuthOptions.AuthorizationCallbackHandler"/>: listens on the loopback redirect, sends
-/// the user's browser to the authorize URL (or, with <c>--no-browser</c>, only prints it on stderr), and returns the
-/// code, state and issuer the browser comes back with.
+/// the user's browser to the authorize URL (or, with <c>--no-browser</c>, only prints it on stderr; with <c>--headless</c>,
+/// follows it itself, see <see cref="HeadlessAuthorization"/>), and returns the code, state and issuer the browser
+/// comes back with.
 /// </summary>
-internal sealed class BrowserAuthorization(bool openBrowser, TimeSpan timeout)
+internal sealed class BrowserAuthorization(bool openBrowser, bool headless, TimeSpan timeout)
 {
     private int _authorizations;
 
@@ -23,20 +24,38 @@ internal sealed class BrowserAuthorization(bool openBrowser, TimeSpan timeout)
         var expectedState = HttpUtility.ParseQueryString(context.AuthorizationUri.Query)["state"];
         using var callback = LoopbackCallback.Listen(context.RedirectUri);
 
-        Stderr.Info("sign-in required. Open this URL in a browser to sign in and allow access:");
-        Stderr.Url(context.AuthorizationUri);
-        if (openBrowser && !BrowserLauncher.TryOpen(context.AuthorizationUri))
-        {
-            Stderr.Info("could not open a browser; open the URL above yourself.");
-        }
-
-        Stderr.Info($"waiting for the browser at {context.RedirectUri} (up to {timeout.TotalMinutes:0} min) ...");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        Task following = Task.CompletedTask;
+        if (headless)
+        {
+            Stderr.Info($"sign-in required; following the authorize URL without a browser (--headless) to {context.RedirectUri}.");
+            following = HeadlessAuthorization.FollowAsync(context.AuthorizationUri, context.RedirectUri, deadline.Token);
+        }
+        else
+        {
+            Stderr.Info("sign-in required. Open this URL in a browser to sign in and allow access:");
+            Stderr.Url(context.AuthorizationUri);
+            if (openBrowser && !BrowserLauncher.TryOpen(context.AuthorizationUri))
+            {
+                Stderr.Info("could not open a browser; open the URL above yourself.");
+            }
+
+            Stderr.Info($"waiting for the browser at {context.RedirectUri} (up to {timeout.TotalMinutes:0} min) ...");
+        }
+
         System.Collections.Specialized.NameValueCollection query;
         try
         {
-            query = await callback.ReceiveAsync(expectedState, deadline.Token);
+            var receiving = callback.ReceiveAsync(expectedState, deadline.Token);
+            _ = receiving.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (await Task.WhenAny(receiving, following) == following)
+            {
+                // Headless: a failure to reach the callback ends the wait; success means the callback is on its way.
+                await following;
+            }
+
+            query = await receiving;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -25,6 +25,13 @@ internal static class Logout
         }
 
         Stderr.Info($"removed the cached sign-in for {key} from {store.Path}.");
+
+        // A pre-registered client's secret is never cached (PersistentTokenCache); revoking needs it from the options.
+        if (tokens.ClientSecret is null && options.ClientId is not null && tokens.ClientId == options.ClientId)
+        {
+            tokens.ClientSecret = options.ClientSecret;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RevocationTimeout);
         try
@@ -48,7 +55,7 @@ internal static class Logout
         }
 
         using var http = new HttpClient();
-        var metadata = await http.GetFromJsonAsync<JsonElement>(MetadataUrl(issuer), cancellationToken);
+        var metadata = await http.GetFromJsonAsync<JsonElement>(EdgeClientDocument.AuthorizationServerMetadataUrl(issuer), cancellationToken);
         if (!metadata.TryGetProperty("revocation_endpoint", out var endpoint) || !Uri.TryCreate(endpoint.GetString(), UriKind.Absolute, out var revocation))
         {
             return false;
@@ -87,12 +94,5 @@ internal static class Logout
         {
             throw new HttpRequestException($"revoking the {hint.Replace('_', ' ')} gave {(int)response.StatusCode}", null, response.StatusCode);
         }
-    }
-
-    /// <summary>RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.</summary>
-    private static Uri MetadataUrl(Uri issuer)
-    {
-        var path = issuer.AbsolutePath.TrimEnd('/');
-        return new Uri($"{issuer.GetLeftPart(UriPartial.Authority)}/.well-known/oauth-authorization-server{path}");
     }
 }

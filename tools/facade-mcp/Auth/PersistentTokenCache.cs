@@ -10,9 +10,10 @@ namespace Facade.Mcp.Bridge.Auth;
 /// The edge matches loopback redirect URIs on any port (RFC 8252 §7.3), so a client registered while this bridge
 /// listened on another port serves a new sign-in as it is. A cached client registered with any other redirect URI
 /// could not complete one: its registration (and the refresh token bound to it) is hidden from the SDK, which then
-/// registers afresh; a still-valid access token keeps working meanwhile.
+/// registers afresh; a still-valid access token keeps working meanwhile. The secret of a pre-registered client
+/// (<paramref name="configuredClientId"/>) is never written to the file: it comes from the options on every start.
 /// </remarks>
-internal sealed class PersistentTokenCache(TokenStore store, string key, Uri redirectUri) : ITokenCache
+internal sealed class PersistentTokenCache(TokenStore store, string key, Uri redirectUri, string? configuredClientId = null, string? configuredSecret = null) : ITokenCache
 {
     public ValueTask<TokenContainer?> GetTokensAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +23,11 @@ internal sealed class PersistentTokenCache(TokenStore store, string key, Uri red
         }
 
         var tokens = cached.ToContainer();
+        if (configuredClientId is not null && tokens.ClientId == configuredClientId)
+        {
+            tokens.ClientSecret = configuredSecret;
+        }
+
         if (!RegisteredFor(entry, redirectUri))
         {
             tokens.ClientId = null;
@@ -36,7 +42,13 @@ internal sealed class PersistentTokenCache(TokenStore store, string key, Uri red
     public ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        store.Put(key, new CachedServer { RedirectUri = redirectUri.AbsoluteUri, UpdatedAt = DateTimeOffset.UtcNow, Tokens = CachedTokens.From(tokens) });
+        var cached = CachedTokens.From(tokens);
+        if (configuredClientId is not null && cached.ClientId == configuredClientId)
+        {
+            cached.ClientSecret = null;
+        }
+
+        store.Put(key, new CachedServer { RedirectUri = redirectUri.AbsoluteUri, UpdatedAt = DateTimeOffset.UtcNow, Tokens = cached });
         return ValueTask.CompletedTask;
     }
 

@@ -16,6 +16,24 @@ internal sealed record BridgeOptions
 
     public bool OpenBrowser { get; init; } = true;
 
+    /// <summary>
+    /// <c>--headless</c>: no person takes part in the sign-in; the bridge GETs the authorize URL itself and follows its
+    /// redirects to the loopback callback. Only for authorization servers that approve without a login page (test suites, CI).
+    /// </summary>
+    public bool Headless { get; init; }
+
+    /// <summary><c>--client-id</c>: a client registered beforehand (no dynamic registration, no metadata document).</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The pre-registered client's secret (<c>FACADE_MCP_CLIENT_SECRET</c> or <c>--client-secret</c>). Never logged.</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary><c>--grant</c>: a machine identity (no person signs in), with <see cref="ClientId"/>; null: a person signs in.</summary>
+    public Auth.MachineGrant? Machine { get; init; }
+
+    /// <summary><c>--client-metadata-url</c>: an https client metadata document to identify with instead of the edge's own.</summary>
+    public Uri? ClientMetadataUrl { get; init; }
+
     public required string TokenCachePath { get; init; }
 
     /// <summary>0: reuse the port the cached client was registered with when it is free, else any free port.</summary>

@@ -108,7 +108,9 @@ internal static class BridgeRunner
         try
         {
             var remote = await connecting;
-            var how = options.Token is null ? $"signed in, tokens cached in {options.TokenCachePath}" : "with FACADE_TOKEN";
+            var how = options.Token is not null ? "with FACADE_TOKEN"
+                : options.Machine is { } machine ? $"as the machine identity {options.ClientId}, {BridgeCommand.GrantName(machine.Kind)}"
+                : $"signed in, tokens cached in {options.TokenCachePath}";
             Stderr.Info($"connected to {remote.ServerInfo?.Name ?? "the MCP server"} at {options.Url} ({how}).");
             return (remote, ExitCodes.Ok);
         }

@@ -24,6 +24,14 @@ internal static class EdgeErrors
             return (rejected.Message, rejected.ExitCode);
         }
 
+        // The token endpoint refused the client itself: a wrong --client-id or secret. The SDK's message carries the
+        // endpoint's JSON error, never the secret that was sent.
+        if (chain.Any(e => e.Message.Contains("invalid_client", StringComparison.Ordinal)))
+        {
+            return ("the authorization server refused the client's credentials (invalid_client); check --client-id and its secret (FACADE_MCP_CLIENT_SECRET).",
+                ExitCodes.Unauthorized);
+        }
+
         if (chain.OfType<HttpRequestException>().FirstOrDefault() is { } http)
         {
             return http switch

@@ -1,3 +1,4 @@
+using Facade.Proxy.Audit;
 using Facade.Proxy.AuthorizationServer;
 using Facade.Proxy.Data;
 using Microsoft.AspNetCore.Identity;
@@ -14,7 +15,8 @@ internal sealed class ConsentsModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens,
-    RememberedConsents consents) : PageModel
+    RememberedConsents consents,
+    AuditLog audit) : PageModel
 {
     public IReadOnlyList<Grant> Grants { get; private set; } = [];
 
@@ -61,7 +63,10 @@ internal sealed class ConsentsModel(
 
         await authorizations.TryRevokeAsync(authorization, HttpContext.RequestAborted);
         await tokens.RevokeByAuthorizationIdAsync(authorizationId, HttpContext.RequestAborted);
-        return RedirectToPage();
+        audit.ConsentWithdrawn(user.Id, authorizationId);
+
+        // Back to the address the form was posted to: this page also serves the console's /console/consents.
+        return LocalRedirect(Request.PathBase + Request.Path);
     }
 
     /// <param name="RedirectHost">Where the consent lets the app send the user back to (null for consents recorded before it was kept).</param>
