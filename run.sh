@@ -11,6 +11,8 @@
 #                       mosquitto for the device edge's External mode)
 #   ./run.sh admin …    the edge's admin commands on the same database (users|keys|clients …; ./run.sh admin --help)
 #   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
+#   ./run.sh soak       10 minutes of mixed REST, MCP, MQTT and realtime load: errors, memory of every service, lost
+#                       telemetry (bench/results/soak-*.md); --minutes N for another length
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -228,15 +230,20 @@ TXT
   wait -n "${pids[@]}"
 }
 
-# Every test host watches its configuration files; the test projects run side by side and start many hosts at once,
-# more than Debian's default of 128 inotify instances per user. Raised where we may; harmless where we may not.
-ensure_inotify_instances() {
-  local current
-  current=$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)
-  if [ "$current" -lt 1024 ]; then
-    as_root sysctl -q -w fs.inotify.max_user_instances=1024 >/dev/null 2>&1 \
-      || log "could not raise fs.inotify.max_user_instances ($current); tests may fail to watch files"
-  fi
+# Test hosts watch files (the routes file, certificates), and .NET watches a file's whole folder tree: one inotify
+# instance per watcher, one watch per folder. The test projects run side by side and start hundreds of hosts at once,
+# more than Debian's defaults (128 instances per user); a watch that cannot be added fails silently, and then a test of
+# hot reload waits for a change that never comes. Raised where we may; harmless where we may not.
+ensure_inotify_limits() {
+  local setting wanted current
+  for setting in max_user_instances=1024 max_user_watches=1048576; do
+    wanted=${setting#*=}
+    current=$(cat "/proc/sys/fs/inotify/${setting%=*}" 2>/dev/null || echo 0)
+    if [ "$current" -lt "$wanted" ]; then
+      as_root sysctl -q -w "fs.inotify.$setting" >/dev/null 2>&1 \
+        || log "could not raise fs.inotify.${setting%=*} ($current); tests may fail to watch files"
+    fi
+  done
 }
 
 run_tests() {
@@ -246,18 +253,20 @@ run_tests() {
   ensure_redis
   ensure_dotnet
   ensure_node
-  ensure_inotify_instances
+  ensure_inotify_limits
   build Debug
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results" && mkdir -p "$results"
   log "running every test"
+  # Test hosts need not watch appsettings.json for changes (the routes file keeps its own watch): fewer inotify watches.
+  export DOTNET_hostBuilder__reloadConfigOnChange=false
   set +e
   dotnet test --solution Facade.sln --no-build -c Debug --results-directory "$results" --report-xunit-trx "$@" 2>&1 | tee "$results/console.log"
   local status=${PIPESTATUS[0]}
   set -e
   # One closing line across all test projects, counted from the TRX reports.
   python3 - "$results" <<'PY' || true
-import glob, sys, xml.etree.ElementTree as ET
+import glob, re, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     counters = ET.parse(path).getroot().find(".//{*}Counters")
@@ -266,18 +275,30 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
     skipped += int(counters.get("notExecuted", 0))
-# The failures again, last, with the start of their messages: CI keeps only the tail of a long log.
+# The failures again, last, with the start of their messages: CI keeps only the tail of a long log. From the TRX
+# reports (any outcome but passed or skipped), else from the runner's own "failed <test>" lines.
+shown = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    for result in ET.parse(path).getroot().iter("{*}UnitTestResult"):
-        if result.get("outcome") not in ("Failed", "Error", "Timeout"):
+    for result in ET.parse(path).getroot().findall(".//{*}UnitTestResult"):
+        if result.get("outcome") in ("Passed", "NotExecuted", "Skipped"):
             continue
         message = result.find(".//{*}Message")
         stack = result.find(".//{*}StackTrace")
-        print(f"FAILED {result.get('testName')}")
+        print(f"FAILED ({result.get('outcome')}) {result.get('testName')}")
+        shown += 1
         for text in (message, stack):
             if text is not None and text.text:
                 for line in text.text.strip().splitlines()[:12]:
                     print(f"    {line[:300]}")
+try:
+    lines = [] if shown or not failed else [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line.rstrip()) for line in open(sys.argv[1] + "/console.log", errors="replace")]
+except OSError:
+    lines = []
+for index, line in enumerate(lines):
+    if re.match(r"^\s*(failed|error) \S", line):
+        print("RUNNER " + line.strip()[:300])
+        for follow in lines[index + 1:index + 13]:
+            print(f"    {follow.strip()[:300]}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
   return "$status"
@@ -498,6 +519,7 @@ case "${1:-run}" in
   admin) shift; run_admin "$@" ;;
   test) shift; run_tests "$@" ;;
   bench) shift; run_bench "$@" ;;
+  soak) shift; run_bench --soak "$@" ;;
   cluster) run_cluster ;;
-  *) die "usage: ./run.sh [run|cluster|test|admin …|bench [--smoke]]" ;;
+  *) die "usage: ./run.sh [run|cluster|test|admin …|bench [--smoke]|soak [--minutes N]]" ;;
 esac
