@@ -1,9 +1,10 @@
 using Facade.Proxy.Discovery;
 using Facade.Proxy.Edge;
-using Yarp.ReverseProxy.Configuration;
+using Facade.Proxy.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -28,8 +29,7 @@ internal static class EdgeExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<EdgeOptions>>((forwarded, edge) => TrustedProxies.Configure(forwarded, edge.Value));
 
-        var routesFile = RoutesFile(builder);
-        builder.Configuration.AddJsonFile(routesFile, optional: false, reloadOnChange: true);
+        RoutesFile.AddTo(builder, RoutesFilePath(builder));
 
         // ASP.NET Core's "Request starting/finished" lines carry the query string, and with it ?access_token=.
         if (builder.Configuration.GetValue<bool>($"{EdgeOptions.SectionName}:{nameof(EdgeOptions.AllowQueryStringToken)}"))
@@ -42,6 +42,7 @@ internal static class EdgeExtensions
         builder.Services.AddSingleton<EdgeCookieFilter>();
         builder.Services.AddSingleton<EdgeRateLimiter>();
         builder.Services.AddSingleton<EdgeMiddleware>();
+        builder.Services.TryAddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<ProtectedResources>();
 
         builder.Services.AddReverseProxy()
@@ -55,6 +56,7 @@ internal static class EdgeExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var edge = app.Services.GetRequiredService<EdgeMiddleware>();
+        _ = app.Services.GetRequiredService<RoutesFile>(); // resolved once, so the container disposes it (and its polling) with the app
         app.MapReverseProxy(proxy =>
         {
             proxy.Use((context, next) => edge.InvokeAsync(context, () => next(context)));
@@ -65,7 +67,7 @@ internal static class EdgeExtensions
         return app;
     }
 
-    private static string RoutesFile(IHostApplicationBuilder builder)
+    private static string RoutesFilePath(IHostApplicationBuilder builder)
     {
         var configured = builder.Configuration[$"{EdgeOptions.SectionName}:RoutesFile"];
         if (!string.IsNullOrWhiteSpace(configured))
