@@ -14,6 +14,9 @@ namespace Facade.Common;
 /// <summary>Cross-cutting defaults every Facade service shares: telemetry, health checks, JSON errors.</summary>
 public static class ServiceDefaults
 {
+    /// <summary>Every meter of ours (<c>Facade.Edge</c>, <c>Facade.Realtime</c>, <c>Facade.DeviceEdge</c>, <c>Facade.DeviceEdge.Telemetry</c> …).</summary>
+    public const string FacadeMeters = "Facade.*";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -26,7 +29,8 @@ public static class ServiceDefaults
             builder.Services.AddOpenTelemetry()
                 .WithMetrics(metrics => metrics
                     .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation())
+                    .AddHttpClientInstrumentation()
+                    .AddMeter(FacadeMeters))
                 .WithTracing(tracing => tracing
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz"))
                     .AddHttpClientInstrumentation())

@@ -1,5 +1,6 @@
 using Facade.DeviceEdge.Broker;
 using Facade.DeviceEdge.ExternalBroker;
+using Facade.DeviceEdge.Hosting;
 using Facade.DeviceEdge.Mosquitto;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal static class BrokerExtensions
         builder.Services.TryAddSingleton<DeviceSessions>();
         builder.Services.TryAddSingleton<DeviceAuthenticator>();
         builder.Services.TryAddSingleton<AlertSubscribers>();
+        builder.Services.TryAddSingleton<DeviceEdgeMetrics>();
         builder.Services.TryAddSingleton<DeviceMessageDispatcher>();
         builder.Services.TryAddSingleton<DeviceBrokerEvents>();
         builder.Services.TryAddSingleton<DeviceDeliveryEvents>();

@@ -86,6 +86,7 @@ internal sealed partial class EmbeddedBroker(
             .WithPayload(payload.ToArray())
             .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qos)
             .WithRetainFlag(retain)
+            .WithCurrentTrace()
             .Build();
         return Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "" }, cancellationToken);
     }

@@ -1,5 +1,6 @@
 using Facade.DeviceEdge.Broker;
 using Facade.DeviceEdge.Commands;
+using Facade.DeviceEdge.Hosting;
 using Facade.DeviceEdge.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,6 +26,8 @@ internal static class CommandsExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton<CommandWaiters>();
         builder.Services.TryAddSingleton<CommandChangeNotifier>();
+        builder.Services.TryAddSingleton<DeviceEdgeMetrics>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommandObserver, DeviceEdgeMetrics>(s => s.GetRequiredService<DeviceEdgeMetrics>()));
         builder.Services.TryAddSingleton<CommandStore>();
         builder.Services.TryAddSingleton<CommandDelivery>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CommandDelivery>());

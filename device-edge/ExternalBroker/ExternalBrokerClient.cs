@@ -107,6 +107,7 @@ internal sealed partial class ExternalBrokerClient(
             .WithPayload(payload.ToArray())
             .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qos)
             .WithRetainFlag(retain)
+            .WithCurrentTrace()
             .Build();
         var result = await client.PublishAsync(message, cancellationToken);
         if (!result.IsSuccess)

@@ -1,6 +1,7 @@
 using Facade.Common;
 using Facade.Proxy.ApiKeys;
 using Facade.Proxy.Discovery;
+using Facade.Proxy.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -17,6 +18,7 @@ internal sealed partial class EdgeMiddleware(
     EdgeCookieFilter edgeCookies,
     EdgeRateLimiter rateLimiter,
     ProtectedResources resources,
+    EdgeMetrics metrics,
     ILogger<EdgeMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -32,6 +34,7 @@ internal sealed partial class EdgeMiddleware(
         var caller = auth.Status is EdgeAuthStatus.Valid ? auth.Caller : null;
         if (!rateLimiter.TryAcquire(policy.RateLimitPolicy, caller, context.Connection.RemoteIpAddress, out var retryAfter))
         {
+            metrics.RateLimited(policy.RateLimitPolicy);
             await JsonErrors.WriteTooManyRequestsAsync(context, retryAfter);
             return;
         }

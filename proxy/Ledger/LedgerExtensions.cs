@@ -1,4 +1,5 @@
 using Facade.Proxy.Audit;
+using Facade.Proxy.Hosting;
 using Facade.Proxy.Ledger;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,6 +15,7 @@ internal static class LedgerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton<AuditLog>();
+        builder.Services.TryAddSingleton<EdgeMetrics>();
         builder.Services.TryAddSingleton<TokenLedger>();
         builder.Services.TryAddSingleton<TokenLastUse>();
         builder.Services.TryAddSingleton<ResourceServerAuthentication>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Facade.Proxy.Audit;
 using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Facade.Proxy.Ledger;
 /// commands, another edge node) revokes in the database only: a remembered "active" is therefore read again once it
 /// is older than <see cref="LedgerOptions.RevocationCheckInterval"/>; a remembered "revoked" is final.
 /// </summary>
-public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, IOptions<LedgerOptions> options, AuditLog audit)
+public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, IOptions<LedgerOptions> options, AuditLog audit, EdgeMetrics metrics)
 {
     private long _recheckTicks = options.Value.RevocationCheckInterval.Ticks;
     private const int PruneThreshold = 100_000;
@@ -61,6 +62,7 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
         await db.SaveChangesAsync(cancellationToken);
         Remember(token.Jti, token.ExpiresAt, revoked: false);
         audit.TokenIssued(token.Jti, token.Subject, token.ClientId, token.Label, token.Scopes);
+        metrics.TokenIssued(token.Label);
     }
 
     /// <summary>
@@ -74,6 +76,7 @@ public sealed class TokenLedger(IServiceScopeFactory scopes, TimeProvider time, 
         db.ApiTokens.Add(token);
         Remember(token.Jti, token.ExpiresAt, revoked: false);
         audit.TokenIssued(token.Jti, token.Subject, token.ClientId, token.Label, token.Scopes);
+        metrics.TokenIssued(token.Label);
     }
 
     /// <summary>True when the jti was issued by us, is not revoked and has not expired. Unknown jtis are not active.</summary>

@@ -41,10 +41,11 @@ public sealed class FacadeStack : IAsyncDisposable
     /// services to both the edge and the adapter (e.g. a log capture); <paramref name="recordAdapterRequests"/> keeps a
     /// <see cref="McpWireLog"/> of what reached the adapter (<c>Adapter.Wire</c>). <paramref name="withDevices"/> also
     /// starts a device edge trusting the edge, behind its <c>/devices</c> and <c>/alerts</c> routes and as the adapter's
-    /// <c>devices</c> backend.
+    /// <c>devices</c> backend (with <paramref name="deviceSettings"/> added to its own).
     /// </summary>
     public static FacadeStack Start(IDictionary<string, string?>? edgeSettings = null, IDictionary<string, string?>? adapterSettings = null,
-        Action<IServiceCollection>? services = null, bool recordAdapterRequests = false, bool withDevices = false)
+        Action<IServiceCollection>? services = null, bool recordAdapterRequests = false, bool withDevices = false,
+        IDictionary<string, string?>? deviceSettings = null)
     {
         var legacy = LegacyApiServer.Start();
         var adapterPort = McpAdapterHost.ReservePort();
@@ -89,7 +90,7 @@ public sealed class FacadeStack : IAsyncDisposable
         }
 
         var edge = FacadeHost.Start(legacy.Url, settings, services: services);
-        var devices = withDevices ? DeviceEdgeHost.Start(edge.BaseUrl, port: devicesPort) : null;
+        var devices = withDevices ? DeviceEdgeHost.Start(edge.BaseUrl, deviceSettings, port: devicesPort) : null;
         var adapter = McpAdapterHost.Start(adapterPort, edge.BaseUrl, legacy.Url, adapterAll, services, recordAdapterRequests ? new McpWireLog() : null);
         return new FacadeStack(legacy, edge, adapter, devices);
     }

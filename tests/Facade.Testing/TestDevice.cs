@@ -25,6 +25,7 @@ public sealed class TestDevice : IDisposable
             _received.Writer.TryWrite(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload))
             {
                 Retain = e.ApplicationMessage.Retain,
+                TraceParent = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == "traceparent") is { } traceParent ? Encoding.UTF8.GetString(traceParent.ValueBuffer.Span) : null,
             });
             return Task.CompletedTask;
         };
@@ -125,4 +126,7 @@ public sealed record ReceivedMessage(string Topic, string Payload)
 {
     /// <summary>Set when the broker sent a retained message (on subscribing).</summary>
     public bool Retain { get; init; }
+
+    /// <summary>The message's <c>traceparent</c> user property (MQTT 5), when it had one.</summary>
+    public string? TraceParent { get; init; }
 }

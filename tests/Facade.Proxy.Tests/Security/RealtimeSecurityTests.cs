@@ -218,7 +218,8 @@ public sealed class RealtimeSecurityTests(RealtimeFixture fixture) : IClassFixtu
         {
             var db = scope.ServiceProvider.GetRequiredService<Facade.Proxy.Data.FacadeDbContext>();
             var ledger = new Facade.Proxy.Ledger.TokenLedger(scope.ServiceProvider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System,
-                Microsoft.Extensions.Options.Options.Create(new Facade.Proxy.Ledger.LedgerOptions()), scope.ServiceProvider.GetRequiredService<Facade.Proxy.Audit.AuditLog>());
+                Microsoft.Extensions.Options.Options.Create(new Facade.Proxy.Ledger.LedgerOptions()), scope.ServiceProvider.GetRequiredService<Facade.Proxy.Audit.AuditLog>(),
+                scope.ServiceProvider.GetRequiredService<Facade.Proxy.Hosting.EdgeMetrics>());
             Assert.Equal(1, await ledger.RevokeByJtiAsync(minted.Jti, Ct));
         }
 
