@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Facade.Bench;
 using Facade.Bench.Servers;
+using Facade.Bench.Soak;
 
 // ./run.sh bench [--smoke] [options]: the authenticated edge against direct Kestrel, nginx, HAProxy (jwt_verify) and
 // plain YARP on loopback, plus MCP, token endpoint and rejection scenarios, and MQTT telemetry ingest (device edge vs
@@ -28,11 +29,13 @@ var configuration = new Option<string?>("--configuration") { Description = "Buil
 var root = new Option<string?>("--root") { Description = "The repository (default: found above the current folder)." };
 var output = new Option<string?>("--output") { Description = "Markdown file to write (default bench/results/<UTC time>.md; smoke: bench/results/smoke.md)." };
 var keep = new Option<bool>("--keep") { Description = "Keep the scratch folder (configs, logs, data)." };
+var soak = new Option<bool>("--soak") { Description = "Instead of the benchmark: the whole system under a steady mixed load (REST, MCP, MQTT, realtime), watching errors, memory and lost telemetry (./run.sh soak)." };
+var soakMinutes = new Option<double?>("--minutes") { Description = "Length of the soak in minutes (default 10)." };
 
 var command = new RootCommand("Facade benchmark harness")
 {
     smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, only, ingestDevices, ingestDuration, realtimeSockets, realtimeSubscribers, edgeArgs, signing, mcpArgs, mcpTool,
-    configuration, root, output, keep,
+    configuration, root, output, keep, soak, soakMinutes,
 };
 command.SetAction(async (result, cancel) =>
 {
@@ -69,10 +72,23 @@ command.SetAction(async (result, cancel) =>
 
     var repository = result.GetValue(root) ?? FindRepository();
     var work = Directory.CreateTempSubdirectory("facade-bench-").FullName;
-    var run = new BenchRun(new BenchContext(settings, repository, work), new McpOptions(result.GetValue(mcpArgs) ?? [], result.GetValue(mcpTool)));
+    var context = new BenchContext(settings, repository, work);
+    var mcp = new McpOptions(result.GetValue(mcpArgs) ?? [], result.GetValue(mcpTool));
+    if (result.GetValue(soak))
+    {
+        var soakSettings = result.GetValue(soakMinutes) is { } minutes ? new SoakSettings { Duration = TimeSpan.FromMinutes(minutes) } : new SoakSettings();
+        return await RunAsync(new SoakRun(context, mcp, soakSettings), r => r.RunAsync(cancel), r => r.StopAsync(), settings.Keep, work);
+    }
+
+    return await RunAsync(new BenchRun(context, mcp), r => r.RunAsync(cancel), r => r.StopAsync(), settings.Keep, work);
+});
+return await command.Parse(args).InvokeAsync();
+
+static async Task<int> RunAsync<TRun>(TRun run, Func<TRun, Task<int>> execute, Func<TRun, ValueTask> stop, bool keep, string work)
+{
     try
     {
-        return await run.RunAsync(cancel);
+        return await execute(run);
     }
     catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
     {
@@ -81,14 +97,13 @@ command.SetAction(async (result, cancel) =>
     }
     finally
     {
-        await run.StopAsync();
-        if (!settings.Keep)
+        await stop(run);
+        if (!keep)
         {
             Directory.Delete(work, recursive: true);
         }
     }
-});
-return await command.Parse(args).InvokeAsync();
+}
 
 static string FindRepository()
 {

@@ -175,7 +175,7 @@ internal sealed class MqttFleet : IAsyncDisposable
         return buffer[..WritePayload(buffer, ts, sequence)];
     }
 
-    private static int WritePayload(Span<byte> destination, long ts, long sequence)
+    public static int WritePayload(Span<byte> destination, long ts, long sequence)
     {
         var temperature = 18 + (sequence % 100) / 10.0;
         var humidity = 40 + sequence % 20;

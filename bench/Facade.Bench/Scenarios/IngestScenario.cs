@@ -227,7 +227,7 @@ internal sealed class IngestScenario(BenchContext context, EdgeServer edge, Edge
     private static async Task<List<MqttDevice>> ProvisionAsync(HttpClient api, int count, CancellationToken cancel) =>
         await ProvisionAsync(api, Enumerable.Range(1, count).Select(i => $"bench-{i:D4}").ToList(), cancel);
 
-    private static async Task<List<MqttDevice>> ProvisionAsync(HttpClient api, IReadOnlyList<string> ids, CancellationToken cancel)
+    internal static async Task<List<MqttDevice>> ProvisionAsync(HttpClient api, IReadOnlyList<string> ids, CancellationToken cancel)
     {
         var devices = new MqttDevice[ids.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancel }, async (i, ct) =>
@@ -281,7 +281,7 @@ internal sealed class IngestScenario(BenchContext context, EdgeServer edge, Edge
     }
 
     /// <summary>Stored readings of a device's temperature in [from, to), from the 1d buckets' counts.</summary>
-    private static async Task<long> CountAsync(HttpClient api, string deviceId, long from, long to, CancellationToken cancel)
+    internal static async Task<long> CountAsync(HttpClient api, string deviceId, long from, long to, CancellationToken cancel)
     {
         using var response = await api.GetAsync($"devices/{deviceId}/telemetry/temperature?from={Iso(from)}&to={Iso(to)}&resolution=1d", cancel);
         response.EnsureSuccessStatusCode();

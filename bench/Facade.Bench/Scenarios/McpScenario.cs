@@ -20,29 +20,40 @@ internal static class McpScenario
     public static async Task<(Target? Target, string Note)> PrepareAsync(EdgeServer edge, ServerProcess adapter, string token, string? toolName,
         string scriptFolder)
     {
+        var (request, tool, failure) = await PrepareCallAsync(edge, token, toolName);
+        if (request is null)
+        {
+            return (null, failure!);
+        }
+
+        var target = Target.Wrk(Targets.FacadeMcp, edge.Process, [request], scriptFolder) with { Companion = adapter };
+        return (target, $"`tools/call` of `{tool}` (read-only, no arguments) via the edge's `/mcp` route → adapter (stateless streamable HTTP) → backend `GET /api/tasks`.");
+    }
+
+    /// <summary>The checked <c>tools/call</c> of a read tool that scenario 2 and the soak repeat, or why there is none.</summary>
+    public static async Task<(RequestSpec? Request, string? Tool, string? Failure)> PrepareCallAsync(EdgeServer edge, string token, string? toolName)
+    {
         using var client = Client(edge);
         var (headers, failure) = await InitializeAsync(client, token);
         if (headers is null)
         {
-            return (null, failure!);
+            return (null, null, failure!);
         }
 
         var (_, list, listText) = await PostAsync(client, headers, Rpc(2, "tools/list", new JsonObject()));
         var tool = PickTool(list?["result"]?["tools"] as JsonArray, toolName);
         if (tool is null)
         {
-            return (null, $"n/a: no read-only tool without required arguments{(toolName is null ? "" : $" named '{toolName}'")} in tools/list ({Shorten(listText)}).");
+            return (null, null, $"n/a: no read-only tool without required arguments{(toolName is null ? "" : $" named '{toolName}'")} in tools/list ({Shorten(listText)}).");
         }
 
         var call = Rpc(3, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = new JsonObject() });
         if (await CheckCallAsync(client, headers, call, tool) is { } callFailure)
         {
-            return (null, callFailure);
+            return (null, tool, callFailure);
         }
 
-        var request = new RequestSpec("POST", Path, headers, call.ToJsonString());
-        var target = Target.Wrk(Targets.FacadeMcp, edge.Process, [request], scriptFolder) with { Companion = adapter };
-        return (target, $"`tools/call` of `{tool}` (read-only, no arguments) via the edge's `/mcp` route → adapter (stateless streamable HTTP) → backend `GET /api/tasks`.");
+        return (new RequestSpec("POST", Path, headers, call.ToJsonString()), tool, null);
     }
 
     /// <summary>

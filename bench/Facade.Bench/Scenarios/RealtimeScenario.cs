@@ -118,7 +118,7 @@ internal sealed class RealtimeScenario(BenchContext context, EdgeServer edge, Ed
     }
 
     /// <summary>Opens sockets 64 at a time; each is welcomed (and, with a channel, subscribed) before it counts.</summary>
-    private static async Task<List<ClientWebSocket>> OpenAsync(Uri endpoint, string token, int count, string? subscribe, CancellationToken cancel)
+    internal static async Task<List<ClientWebSocket>> OpenAsync(Uri endpoint, string token, int count, string? subscribe, CancellationToken cancel)
     {
         var sockets = new ClientWebSocket[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancel }, async (i, ct) =>
