@@ -10,7 +10,8 @@
 #                       TypeScript SDK client for the end-to-end tests and the MCP conformance suite for facade-mcp,
 #                       mosquitto for the device edge's External mode)
 #   ./run.sh admin …    the edge's admin commands on the same database (users|keys|clients …; ./run.sh admin --help)
-#   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two
+#   ./run.sh bench      the benchmark harness (docs/performance.md); --smoke runs every scenario for a second or two;
+#                       --cluster measures one edge against two behind HAProxy (PostgreSQL, Redis) instead
 #   ./run.sh soak       10 minutes of mixed REST, MCP, MQTT and realtime load: errors, memory of every service, lost
 #                       telemetry (bench/results/soak-*.md); --minutes N for another length
 # Both are idempotent and install what they need on a fresh Debian machine with the .NET 10 SDK.
@@ -333,6 +334,7 @@ build_bench() {
 run_bench() {
   ensure_packages curl curl wrk wrk nginx nginx haproxy haproxy
   ensure_mosquitto
+  case " $* " in *" --cluster "*) ensure_postgresql; ensure_redis ;; esac
   ensure_dotnet
   local configuration=Release
   case " $* " in *" --smoke "*) configuration=Debug ;; esac

@@ -77,6 +77,9 @@ internal sealed record BenchSettings
     /// <summary>Extra arguments for the edge, e.g. <c>--Logging:LogLevel:Default=Warning</c>, for tuning experiments.</summary>
     public IReadOnlyList<string> EdgeArgs { get; init; } = [];
 
+    /// <summary>Extra environment variables (<c>KEY=VALUE</c>) for the edge only: runtime knobs such as <c>DOTNET_gcServer=0</c>.</summary>
+    public IReadOnlyList<string> EdgeEnvironment { get; init; } = [];
+
     /// <summary>Keep the scratch folder (configs, logs, data) after the run.</summary>
     public bool Keep { get; init; }
 

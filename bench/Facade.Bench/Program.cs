@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Facade.Bench;
+using Facade.Bench.Cluster;
 using Facade.Bench.Servers;
 using Facade.Bench.Soak;
 
@@ -21,6 +22,7 @@ var ingestDuration = new Option<double?>("--ingest-duration") { Description = "S
 var realtimeSockets = new Option<int?>("--realtime-sockets") { Description = "Idle WebSockets of the realtime scenario (default 10000; smoke 100)." };
 var realtimeSubscribers = new Option<int?>("--realtime-subscribers") { Description = "Subscribers of the realtime fan-out (default 1000; smoke 20)." };
 var edgeArgs = new Option<string[]>("--edge-arg") { Description = "Extra argument for the edge (tuning experiments), e.g. --edge-arg=--Kestrel:Limits:MaxConcurrentConnections=1000. Repeatable." };
+var edgeEnvironment = new Option<string[]>("--edge-env") { Description = "Extra environment variable for the edge only (runtime experiments), e.g. --edge-env=DOTNET_gcServer=0. Repeatable." };
 var signing = new Option<string?>("--signing") { Description = "The edge's signing algorithm: RS256 (default) or ES256 (an ECDSA P-256 certificate); HAProxy verifies the same." };
 signing.AcceptOnlyFromAmong("RS256", "ES256");
 var mcpArgs = new Option<string[]>("--mcp-adapter-arg") { Description = "Extra argument for the MCP adapter; {edge} {backend} {url} are replaced. Repeatable." };
@@ -30,12 +32,13 @@ var root = new Option<string?>("--root") { Description = "The repository (defaul
 var output = new Option<string?>("--output") { Description = "Markdown file to write (default bench/results/<UTC time>.md; smoke: bench/results/smoke.md)." };
 var keep = new Option<bool>("--keep") { Description = "Keep the scratch folder (configs, logs, data)." };
 var soak = new Option<bool>("--soak") { Description = "Instead of the benchmark: the whole system under a steady mixed load (REST, MCP, MQTT, realtime), watching errors, memory and lost telemetry (./run.sh soak)." };
+var cluster = new Option<bool>("--cluster") { Description = "Instead of the scenarios: one edge vs two behind HAProxy (SQLite, PostgreSQL + Redis), CPU per request and revocation propagation." };
 var soakMinutes = new Option<double?>("--minutes") { Description = "Length of the soak in minutes (default 10)." };
 
 var command = new RootCommand("Facade benchmark harness")
 {
-    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, only, ingestDevices, ingestDuration, realtimeSockets, realtimeSubscribers, edgeArgs, signing, mcpArgs, mcpTool,
-    configuration, root, output, keep, soak, soakMinutes,
+    smoke, duration, warmup, rounds, connections, workers, idleLimit, patience, scenarios, only, ingestDevices, ingestDuration, realtimeSockets, realtimeSubscribers, edgeArgs, edgeEnvironment, signing, mcpArgs, mcpTool,
+    configuration, root, output, keep, soak, soakMinutes, cluster,
 };
 command.SetAction(async (result, cancel) =>
 {
@@ -63,6 +66,7 @@ command.SetAction(async (result, cancel) =>
         IngestDuration = result.GetValue(ingestDuration) is { } id ? TimeSpan.FromSeconds(id) : defaults.IngestDuration,
         Output = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
         EdgeArgs = result.GetValue(edgeArgs) ?? [],
+        EdgeEnvironment = result.GetValue(edgeEnvironment) ?? [],
         RealtimeSockets = result.GetValue(realtimeSockets) ?? defaults.RealtimeSockets,
         RealtimeSubscribers = result.GetValue(realtimeSubscribers) ?? defaults.RealtimeSubscribers,
         Signing = result.GetValue(signing) ?? defaults.Signing,
@@ -78,6 +82,11 @@ command.SetAction(async (result, cancel) =>
     {
         var soakSettings = result.GetValue(soakMinutes) is { } minutes ? new SoakSettings { Duration = TimeSpan.FromMinutes(minutes) } : new SoakSettings();
         return await RunAsync(new SoakRun(context, mcp, soakSettings), r => r.RunAsync(cancel), r => r.StopAsync(), settings.Keep, work);
+    }
+
+    if (result.GetValue(cluster))
+    {
+        return await RunAsync(new ClusterRun(context), r => r.RunAsync(cancel), r => r.StopAsync(), settings.Keep, work);
     }
 
     return await RunAsync(new BenchRun(context, mcp), r => r.RunAsync(cancel), r => r.StopAsync(), settings.Keep, work);

@@ -24,10 +24,17 @@ internal sealed partial class SharedRateLimits(RedisRevocationBus redis, TimePro
     {
         var now = time.GetUtcNow().UtcTicks;
         var index = now / policy.Window.Ticks;
-        var window = _windows.AddOrUpdate((policyName, caller),
-            static (_, state) => new Window(state.index, state.policy.Window),
-            static (_, existing, state) => existing.Index == state.index ? existing : new Window(state.index, state.policy.Window),
-            (index, policy));
+
+        // The hot path only reads the dictionary: AddOrUpdate locks the key's bucket even when it keeps the value, and
+        // every request of one caller would queue on that lock.
+        if (!_windows.TryGetValue((policyName, caller), out var window) || window.Index != index)
+        {
+            window = _windows.AddOrUpdate((policyName, caller),
+                static (_, state) => new Window(state.index, state.policy.Window),
+                static (_, existing, state) => existing.Index == state.index ? existing : new Window(state.index, state.policy.Window),
+                (index, policy));
+        }
+
         if (window.TryTake(policy.PermitLimit, now))
         {
             retryAfter = TimeSpan.Zero;
@@ -111,11 +118,16 @@ internal sealed partial class SharedRateLimits(RedisRevocationBus redis, TimePro
     private static partial void LogSyncFailed(ILogger logger, string error);
 
     /// <summary>One caller's window on this node: the cluster total last learned and the requests taken since.</summary>
+    /// <summary>
+    /// One caller's window on this node: <c>known</c> is the cluster-wide count last learned (plus what this node sent
+    /// since), <c>pending</c> what it took and has not sent. Lock-free: the request path only adds to <c>pending</c>;
+    /// between a sync's two steps a request may see a count one sync short, which the limit's stated slack covers.
+    /// </summary>
     private sealed class Window(long index, TimeSpan length)
     {
-        private readonly Lock _lock = new();
         private long _known;
         private long _pending;
+        private long _lastUsed;
 
         public long Index { get; } = index;
 
@@ -123,60 +135,49 @@ internal sealed partial class SharedRateLimits(RedisRevocationBus redis, TimePro
 
         public long Ends { get; } = (index + 1) * length.Ticks;
 
-        public long LastUsed { get; private set; }
+        public long LastUsed => Volatile.Read(ref _lastUsed);
 
-        public long Pending
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return _pending;
-                }
-            }
-        }
+        public long Pending => Volatile.Read(ref _pending);
 
         public bool TryTake(int limit, long now)
         {
-            lock (_lock)
+            Volatile.Write(ref _lastUsed, now);
+            var pending = Interlocked.Increment(ref _pending);
+            if (Volatile.Read(ref _known) + pending > limit)
             {
-                LastUsed = now;
-                if (_known + _pending >= limit)
-                {
-                    return false;
-                }
-
-                _pending++;
-                return true;
+                Interlocked.Decrement(ref _pending);
+                return false;
             }
+
+            return true;
         }
 
         public long TakePending()
         {
-            lock (_lock)
-            {
-                var taken = _pending;
-                _pending = 0;
-                _known += taken; // ours, until Redis answers the total
-                return taken;
-            }
+            var taken = Interlocked.Exchange(ref _pending, 0);
+            Interlocked.Add(ref _known, taken); // ours, until Redis answers the total
+            return taken;
         }
 
         public void Learn(long total)
         {
-            lock (_lock)
+            var known = Volatile.Read(ref _known);
+            while (total > known)
             {
-                _known = Math.Max(_known, total);
+                var seen = Interlocked.CompareExchange(ref _known, total, known);
+                if (seen == known)
+                {
+                    return;
+                }
+
+                known = seen;
             }
         }
 
         public void Unsend(long taken)
         {
-            lock (_lock)
-            {
-                _known -= taken;
-                _pending += taken;
-            }
+            Interlocked.Add(ref _known, -taken);
+            Interlocked.Add(ref _pending, taken);
         }
     }
 }

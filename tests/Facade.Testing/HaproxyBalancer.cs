@@ -26,6 +26,9 @@ public sealed class HaproxyBalancer : IAsyncDisposable
 
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>The haproxy process (for its CPU time), 0 before it started.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public string Log => _output.Text;
 
     /// <summary>A free loopback port for the balancer, and its URL (the edges' public URL).</summary>

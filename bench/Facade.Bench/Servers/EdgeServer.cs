@@ -27,12 +27,13 @@ internal sealed class EdgeServer
     private readonly BenchContext _context;
     private readonly string[] _settings;
     private readonly string _apiKeyPepper;
-    private readonly Func<ServerProcess> _launch;
+    private readonly Func<Uri, string, ServerProcess> _launch;
 
     private EdgeServer(BenchContext context, string[] settings, string apiKeyPepper, ServerProcess process, string signingPublicKey,
-        string adapterClientSecret, Func<ServerProcess> launch)
+        string adapterClientSecret, Uri publicUrl, Func<Uri, string, ServerProcess> launch)
     {
         _launch = launch;
+        PublicUrl = publicUrl.AbsoluteUri;
         _context = context;
         _settings = settings;
         _apiKeyPepper = apiKeyPepper;
@@ -45,28 +46,36 @@ internal sealed class EdgeServer
 
     public ServerProcess Process { get; private set; }
 
-    /// <summary>Issuer and canonical resource (<c>aud</c>) of its tokens.</summary>
-    public string PublicUrl => Process.BaseUrl.AbsoluteUri;
+    /// <summary>Issuer and canonical resource (<c>aud</c>) of its tokens: its own URL, or a cluster's balancer.</summary>
+    public string PublicUrl { get; }
 
     public string SigningPublicKeyPem { get; }
 
-    public static async Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter, Uri deviceEdge)
+    public static Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter, Uri deviceEdge) =>
+        StartAsync(context, backend, mcpAdapter, deviceEdge, new EdgeTopology());
+
+    /// <summary>
+    /// The edge, or the first node of a cluster (<paramref name="topology"/>: the balancer's URL as the public URL, the
+    /// shared database settings); <see cref="StartNodeAsync"/> starts more nodes with the same keys and settings.
+    /// </summary>
+    public static async Task<EdgeServer> StartAsync(BenchContext context, Uri backend, Uri mcpAdapter, Uri deviceEdge, EdgeTopology topology)
     {
         var url = Ports.Loopback(Ports.Free());
-        var folder = context.Folder("edge");
+        var publicUrl = topology.PublicUrl ?? url;
+        var folder = context.Folder(topology.Folder);
 
-        // Routes, keys and data in separate folders, as a deployment would: the routes file is watched for changes
-        // (recursively, by its folder), and a database in that folder would wake the watcher on every write.
-        var keys = context.Folder("edge/keys");
+        // Routes, keys and data in separate folders, as a deployment would.
+        var keys = context.Folder($"{topology.Folder}/keys");
         var signing = Certificates.Create(keys, "signing", X509KeyUsageFlags.DigitalSignature, context.Settings.Signing);
-        var routes = Path.Combine(context.Folder("edge/config"), "yarp.json");
+        var routes = Path.Combine(context.Folder($"{topology.Folder}/config"), "yarp.json");
         await File.WriteAllTextAsync(routes, RoutesFile(backend, mcpAdapter));
 
         string[] settings =
         [
             "--environment=Production",
-            $"--Facade:PublicUrl={url.AbsoluteUri}",
+            $"--Facade:PublicUrl={publicUrl.AbsoluteUri}",
             $"--Facade:DataDirectory={Path.Combine(folder, "data")}",
+            .. topology.Settings ?? [],
 
             // Experiments (e.g. another database) apply to the admin commands too: they must see the edge's database.
             .. context.Settings.EdgeArgs,
@@ -84,9 +93,9 @@ internal sealed class EdgeServer
         }
 
         var adapterSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        ServerProcess Launch() => ServerProcess.Start("facade", url, "dotnet",
+        ServerProcess Launch(Uri listen, string name) => ServerProcess.Start(name, listen, "dotnet",
         [
-            dll, "--urls", Peers.Origin(url), .. settings,
+            dll, "--urls", Peers.Origin(listen), .. settings,
             $"--Facade:Clients:0:ClientId={AdapterClientId}",
             "--Facade:Clients:0:Introspection=true",
             $"--Facade:Keys:SigningCertificates:0:Path={signing.Pfx}",
@@ -101,9 +110,14 @@ internal sealed class EdgeServer
             $"--Facade:Realtime:MaxConnectionsPerUser={context.Settings.RealtimeSockets + context.Settings.RealtimeSubscribers + 16}",
             .. context.Settings.EdgeArgs, // again last: an experiment may override the settings above too
         ], proxyFolder, context.Logs,
-            WithSecret(WithSecret(BenchContext.DotnetEnvironment(), "Facade__Clients__0__ClientSecret", adapterSecret), PepperVariable, pepper));
-        return new EdgeServer(context, settings, pepper, await Launch().ReadyAsync("healthz", TimeSpan.FromSeconds(90)), signing.PublicKeyPem, adapterSecret, Launch);
+            WithSecret(WithSecret(Experiment(BenchContext.DotnetEnvironment(), context.Settings), "Facade__Clients__0__ClientSecret", adapterSecret), PepperVariable, pepper));
+        var process = await Launch(url, topology.Folder == "edge" ? "facade" : topology.Folder).ReadyAsync("healthz", TimeSpan.FromSeconds(90));
+        return new EdgeServer(context, settings, pepper, process, signing.PublicKeyPem, adapterSecret, publicUrl, Launch);
     }
+
+    /// <summary>One more node of the same cluster: same keys, settings and database, its own port.</summary>
+    public Task<ServerProcess> StartNodeAsync(string name) =>
+        _launch(Ports.Loopback(Ports.Free()), name).ReadyAsync("healthz", TimeSpan.FromSeconds(90));
 
     /// <summary>
     /// Cold start: stops the edge and starts it again on the same URL, data and keys, timing process start to the first
@@ -114,7 +128,7 @@ internal sealed class EdgeServer
     {
         await Process.DisposeAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Process = _launch();
+        Process = _launch(Process.BaseUrl, Process.Name);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         while (clock.Elapsed < TimeSpan.FromSeconds(90))
         {
@@ -164,6 +178,22 @@ internal sealed class EdgeServer
         return key ?? throw new InvalidOperationException($"keys create --scopes \"{scopes}\" failed ({exit}): {string.Join(' ', lines.Where(l => !l.StartsWith("fk_", StringComparison.Ordinal)))}");
     }
 
+    private static Dictionary<string, string> Experiment(Dictionary<string, string> environment, BenchSettings settings)
+    {
+        foreach (var variable in settings.EdgeEnvironment)
+        {
+            var split = variable.IndexOf('=', StringComparison.Ordinal);
+            if (split <= 0)
+            {
+                throw new InvalidOperationException($"--edge-env takes KEY=VALUE, not '{variable}'.");
+            }
+
+            environment[variable[..split]] = variable[(split + 1)..];
+        }
+
+        return environment;
+    }
+
     /// <summary>Secrets go to the child process's environment, not its command line (which every local user can read).</summary>
     public static Dictionary<string, string> WithSecret(Dictionary<string, string> environment, string key, string secret)
     {
@@ -206,3 +236,6 @@ internal sealed class EdgeServer
         ["Metadata"] = new JsonObject { ["Facade.UpstreamToken"] = "forward" },
     };
 }
+
+/// <summary>Where an edge runs: its folder under the scratch folder, the public URL (a balancer's), extra settings.</summary>
+internal sealed record EdgeTopology(string Folder = "edge", Uri? PublicUrl = null, IReadOnlyList<string>? Settings = null);

@@ -37,9 +37,10 @@ internal sealed class EdgeTokens : IDisposable
 
     public string Resource => OAuth.BaseUrl.AbsoluteUri;
 
-    public static async Task<EdgeTokens> GetAsync(EdgeServer edge)
+    /// <summary>Signs in and gets the tokens, from the edge itself or <paramref name="via"/> (a cluster's balancer).</summary>
+    public static async Task<EdgeTokens> GetAsync(EdgeServer edge, Uri? via = null)
     {
-        var oauth = new OAuthTestClient(edge.Process.BaseUrl) { UserName = EdgeServer.UserName, Password = EdgeServer.Password };
+        var oauth = new OAuthTestClient(via ?? edge.Process.BaseUrl) { UserName = EdgeServer.UserName, Password = EdgeServer.Password };
         try
         {
             var noScope = await oauth.GetTokenAsync("organizations:read", resource: edge.PublicUrl, redirectUri: RedirectUri);
