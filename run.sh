@@ -399,6 +399,7 @@ defaults
   timeout connect 2s
   timeout client 1h
   timeout server 1h
+  timeout check 2s
   option forwardfor
   option redispatch
   retries 2

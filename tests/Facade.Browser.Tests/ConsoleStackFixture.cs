@@ -38,6 +38,7 @@ public sealed class ConsoleStackFixture : IAsyncLifetime
         var secret = JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString();
         var (device, result) = await TestDevice.ConnectAsync(Stack.Devices!.MqttPort, id, secret, cancellationToken: cancellationToken);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        await Stack.Devices.WaitUntilConnectedAsync(id, cancellationToken);
         return device;
     }
 }

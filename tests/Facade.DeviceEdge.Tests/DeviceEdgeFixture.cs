@@ -83,6 +83,7 @@ public sealed class DeviceEdgeFixture : IAsyncLifetime
         var (connected, result) = await TestDevice.ConnectAsync((host ?? Host).MqttPort, device.Id, device.Secret, configure: configure,
             cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, result.ResultCode);
+        await (host ?? Host).WaitUntilConnectedAsync(device.Id, TestContext.Current.CancellationToken);
         return connected;
     }
 }

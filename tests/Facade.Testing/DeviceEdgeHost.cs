@@ -3,6 +3,7 @@ extern alias deviceedge;
 using System.Net;
 using System.Net.Http.Headers;
 using deviceedge::Facade.DeviceEdge.Broker;
+using deviceedge::Facade.DeviceEdge.Status;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -84,6 +85,22 @@ public sealed class DeviceEdgeHost : WebApplicationFactory<deviceedge::Program>
         host.BaseUrl = KestrelHosts.Start(host);
         host.MqttPort = host.Services.GetRequiredService<MqttListener>().LocalEndPoint?.Port ?? 0;
         return host;
+    }
+
+    /// <summary>
+    /// Waits until the device edge has recorded <paramref name="deviceId"/> as connected. MQTTnet raises its
+    /// client-connected event after sending CONNACK, so a device's connect returns a moment before the edge counts it
+    /// online; a test that asserts on status right after connecting waits here first.
+    /// </summary>
+    public async Task WaitUntilConnectedAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var board = Services.GetRequiredService<DeviceStatusBoard>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (!board.IsConnected(deviceId))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
     }
 
     /// <summary>A plain client for the REST API, sending <paramref name="token"/> as the bearer token when given.</summary>

@@ -47,7 +47,7 @@ public sealed class HaproxyBalancer : IAsyncDisposable
 
         var balancer = new HaproxyBalancer(port, Directory.CreateTempSubdirectory("facade-haproxy-").FullName);
         var servers = string.Join('\n', edges.Select((edge, i) =>
-            $"  server edge{i} {edge.Host}:{edge.Port.ToString(CultureInfo.InvariantCulture)} check inter 200ms fall 1 rise 1"));
+            $"  server edge{i} {edge.Host}:{edge.Port.ToString(CultureInfo.InvariantCulture)} check inter 200ms fall 2 rise 1"));
         var configuration = Path.Combine(balancer._directory, "haproxy.cfg");
         await File.WriteAllTextAsync(configuration, $"""
             global
@@ -57,6 +57,7 @@ public sealed class HaproxyBalancer : IAsyncDisposable
               timeout connect 1s
               timeout client 60s
               timeout server 60s
+              timeout check 2s
               option forwardfor
               option redispatch
               retries 3

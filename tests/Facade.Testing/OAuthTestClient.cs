@@ -59,7 +59,7 @@ public sealed partial class OAuthTestClient : IDisposable
         }
 
         using var response = await Api.PostAsJsonAsync("oauth/register", body, cancellationToken);
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var json = await ReadJsonAsync(response, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Created)
         {
             throw new InvalidOperationException($"Registration failed: {(int)response.StatusCode} {json}");
@@ -222,8 +222,22 @@ public sealed partial class OAuthTestClient : IDisposable
 
         request.Content = new FormUrlEncodedContent(form);
         using var response = await Api.SendAsync(request, cancellationToken);
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var json = await ReadJsonAsync(response, cancellationToken);
         return new TokenResult(response.StatusCode, json, response.Headers.CacheControl?.NoStore == true);
+    }
+
+    /// <summary>The JSON body; anything else (e.g. a balancer's HTML error page) fails with the status and the body.</summary>
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri} did not answer JSON: {text}");
+        }
     }
 
     /// <summary>Registration, login, consent, code and token in one go: the happy path most tests start from.</summary>

@@ -96,6 +96,7 @@ public sealed class DeviceToolsFixture : IAsyncLifetime
     {
         var (connected, result) = await TestDevice.ConnectAsync(Devices.MqttPort, device.Id, device.Secret, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        await Devices.WaitUntilConnectedAsync(device.Id, TestContext.Current.CancellationToken);
         return connected;
     }
 

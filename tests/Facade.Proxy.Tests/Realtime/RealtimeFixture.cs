@@ -121,6 +121,7 @@ public class RealtimeFixture : IAsyncLifetime
     {
         var (device, result) = await TestDevice.ConnectAsync(Devices.MqttPort, id, secret, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        await Devices.WaitUntilConnectedAsync(id, TestContext.Current.CancellationToken);
         return device;
     }
 
