@@ -46,6 +46,7 @@ public sealed class ThroughTheEdgeTests : IAsyncLifetime
         using (mqttDevice)
         {
             Assert.Equal(MqttClientConnectResultCode.Success, connect.ResultCode);
+            await _devices.WaitUntilConnectedAsync("e2e-boiler", ct);
             var (listed, list) = await viaEdge.SendJsonAsync(HttpMethod.Get, "devices");
             using var direct = Client(_devices.BaseUrl, token.AccessToken!);
             var (read, json) = await direct.SendJsonAsync(HttpMethod.Get, "devices/e2e-boiler");

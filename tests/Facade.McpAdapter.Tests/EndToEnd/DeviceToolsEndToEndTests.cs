@@ -128,6 +128,7 @@ public sealed class DeviceToolsEndToEndTests : IAsyncLifetime
         var secret = JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString();
         var (device, result) = await TestDevice.ConnectAsync(_stack.Devices!.MqttPort, id, secret, cancellationToken: Ct);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        await _stack.Devices!.WaitUntilConnectedAsync(id, Ct);
         return device;
     }
 

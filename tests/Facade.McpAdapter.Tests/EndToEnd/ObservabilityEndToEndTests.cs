@@ -15,6 +15,12 @@ namespace Facade.McpAdapter.Tests.EndToEnd;
 /// edge (the command's MQTT 5 <c>traceparent</c>). The services export those spans, and the metrics exports carry our
 /// own instruments: tokens issued, rate-limit rejections, MQTT messages, commands.
 /// </summary>
+/// <remarks>
+/// Runs alone (<see cref="ObservabilityCollection"/>): meters are process-wide, and OpenTelemetry's meter provider
+/// listens to every <c>Facade.Edge</c> meter in the process, so when another test's edge stops and disposes its
+/// meter, the metric stream this edge shares with it ends and later measurements go unexported.
+/// </remarks>
+[Collection(nameof(ObservabilityCollection))]
 public sealed class ObservabilityEndToEndTests : IAsyncLifetime
 {
     private const int Permits = 8;
@@ -150,3 +156,6 @@ public sealed class ObservabilityEndToEndTests : IAsyncLifetime
         return device;
     }
 }
+
+[CollectionDefinition(nameof(ObservabilityCollection), DisableParallelization = true)]
+public sealed class ObservabilityCollection;
