@@ -231,7 +231,7 @@ TXT
   wait -n "${pids[@]}"
 }
 
-# Test hosts watch files (the routes file, certificates), and .NET watches a file's whole folder tree: one inotify
+# Test hosts may watch files (appsettings, certificate files), and .NET watches a file's whole folder tree: one inotify
 # instance per watcher, one watch per folder. The test projects run side by side and start hundreds of hosts at once,
 # more than Debian's defaults (128 instances per user); a watch that cannot be added fails silently, and then a test of
 # hot reload waits for a change that never comes. Raised where we may; harmless where we may not.
@@ -259,7 +259,7 @@ run_tests() {
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results" && mkdir -p "$results"
   log "running every test"
-  # Test hosts need not watch appsettings.json for changes (the routes file keeps its own watch): fewer inotify watches.
+  # Test hosts need not watch appsettings.json for changes (the routes file is polled, not watched): fewer inotify watches.
   export DOTNET_hostBuilder__reloadConfigOnChange=false
   set +e
   dotnet test --solution Facade.sln --no-build -c Debug --results-directory "$results" --report-xunit-trx "$@" 2>&1 | tee "$results/console.log"

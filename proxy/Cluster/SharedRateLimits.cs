@@ -117,7 +117,6 @@ internal sealed partial class SharedRateLimits(RedisRevocationBus redis, TimePro
     [LoggerMessage(Level = LogLevel.Debug, Message = "Shared rate limits: a sync with Redis failed ({Error}); this node counts alone until it works")]
     private static partial void LogSyncFailed(ILogger logger, string error);
 
-    /// <summary>One caller's window on this node: the cluster total last learned and the requests taken since.</summary>
     /// <summary>
     /// One caller's window on this node: <c>known</c> is the cluster-wide count last learned (plus what this node sent
     /// since), <c>pending</c> what it took and has not sent. Lock-free: the request path only adds to <c>pending</c>;
