@@ -105,6 +105,33 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} did not answer at {new Uri(BaseUrl, path)} within {timeout.TotalSeconds:0} s.\n{Tail()}");
     }
 
+    /// <summary>Polls <c>/healthz</c> until every check is healthy (not merely degraded), e.g. the edge's realtime feed is open.</summary>
+    public async Task HealthyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri(BaseUrl, "healthz"));
+                last = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode && last == "Healthy")
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} was not healthy within {timeout.TotalSeconds:0} s (last answer: {last}).\n{Tail()}");
+    }
+
     /// <summary>The last lines of the server's log, for error messages.</summary>
     public string Tail(int lines = 30)
     {

@@ -38,6 +38,9 @@ internal sealed class SoakRun(BenchContext context, McpOptions mcp, SoakSettings
         var (adapter, adapterFailure) = await mcp.StartAsync(context, adapterUrl, edge, backend, agents: null);
         Track(adapter ?? throw new InvalidOperationException($"The MCP adapter did not start: {adapterFailure}"));
 
+        // Realtime events are at-most-once: the load starts only once the edge follows the device edge's feed.
+        await edge.Process.HealthyAsync(TimeSpan.FromSeconds(60));
+
         Log("getting tokens from the edge");
         using var tokens = await EdgeTokens.GetAsync(edge);
         var (mcpCall, _, mcpFailure) = await McpScenario.PrepareCallAsync(edge, tokens.Access, mcp.Tool);
@@ -71,13 +74,16 @@ internal sealed class SoakRun(BenchContext context, McpOptions mcp, SoakSettings
             $"{soak.MessagesPerDevicePerSecond:0.#} msg/s with one realtime subscriber each");
         using var http = new HttpClient { BaseAddress = edge.Process.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        // Subscribers keep reading after the load stops, until the events of the last acknowledged messages are in.
+        using var listen = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var rest = RequestSpec.Get(Sanity.TasksPath, tokens.Access);
         var load = new List<Task>();
         load.AddRange(Workers(soak.RestPerSecond).Select(w => SoakStreams.HttpAsync("rest", http, rest, w, _counters, _counters.RestOk, stop.Token)));
         load.AddRange(Workers(soak.McpPerSecond).Select(w => SoakStreams.HttpAsync("mcp", http, mcpCall, w, _counters, _counters.McpOk, stop.Token)));
         var interval = TimeSpan.FromSeconds(1 / soak.MessagesPerDevicePerSecond);
         load.AddRange(fleet.Select((d, i) => SoakStreams.DeviceAsync(wires[i], d.Id, interval, acked, i, _counters, stop.Token)));
-        var subscribers = sockets.Select((s, i) => SoakStreams.SubscriberAsync(s, events, i, _counters, stop.Token)).ToList();
+        var subscribers = sockets.Select((s, i) => SoakStreams.SubscriberAsync(s, events, i, _counters, listen.Token)).ToList();
 
         await SampleMemoryAsync(soak.Duration, cancel);
         await stop.CancelAsync();
@@ -89,6 +95,8 @@ internal sealed class SoakRun(BenchContext context, McpOptions mcp, SoakSettings
             await Task.Delay(100, cancel);
         }
 
+        await listen.CancelAsync();
+        await Task.WhenAll(subscribers);
         var missingEvents = Enumerable.Range(0, fleet.Count).Sum(i => Math.Max(0, Interlocked.Read(ref acked[i]) - Interlocked.Read(ref events[i])));
         foreach (var socket in sockets)
         {
@@ -96,7 +104,6 @@ internal sealed class SoakRun(BenchContext context, McpOptions mcp, SoakSettings
             socket.Dispose();
         }
 
-        await Task.WhenAll(subscribers);
         foreach (var wire in wires)
         {
             await wire.DisconnectAsync();

@@ -104,7 +104,7 @@ internal static class SoakStreams
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception exception) when (stop.IsCancellationRequested && exception is OperationCanceledException or WebSocketException)
         {
         }
         catch (Exception exception) when (exception is WebSocketException or JsonException)
