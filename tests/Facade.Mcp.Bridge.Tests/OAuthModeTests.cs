@@ -230,9 +230,7 @@ public sealed class OAuthModeTests : BridgeStackTest
     {
         while (true)
         {
-            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var free = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var free = LoopbackPort.Free();
             if (free != port)
             {
                 return free;
