@@ -26,11 +26,13 @@ internal static class DataExtensions
             builder.Services.AddDbContextPool<FacadeDbContext>((services, db) =>
             {
                 var options = services.GetRequiredService<IOptions<FacadeOptions>>().Value;
-                db.UseSqlite(DataPaths.ConnectionString(options, services.GetRequiredService<IHostEnvironment>())).UseOpenIddict();
+                db.UseSqlite(DataPaths.ConnectionString(options, services.GetRequiredService<IHostEnvironment>())).UseOpenIddict()
+                    .AddInterceptors(services.GetRequiredService<SqliteWriteGate>());
             });
         }
 
         builder.Services.TryAddSingleton<DataPaths>();
+        builder.Services.TryAddSingleton<SqliteWriteGate>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<FacadeDbContext>("database");
         return builder;

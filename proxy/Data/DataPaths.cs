@@ -23,7 +23,9 @@ public sealed class DataPaths(IOptions<FacadeOptions> options, IHostEnvironment 
         return new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(directory, "facade.db"),
-            Cache = SqliteCacheMode.Shared,
+            // A private cache per connection: with a shared one SQLite locks whole tables, so a reader waits for an
+            // uncommitted write (and the library retries it after a 150 ms sleep); in WAL mode readers never wait.
+            Cache = SqliteCacheMode.Private,
             DefaultTimeout = 30,
         }.ToString();
     }
