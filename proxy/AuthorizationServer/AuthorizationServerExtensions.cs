@@ -136,6 +136,7 @@ internal static class AuthorizationServerExtensions
         {
             core.UseEntityFrameworkCore().UseDbContext<FacadeDbContext>();
             core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, LedgerTokenManager>();
+            core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, BatchedTokenEntryStore>();
         });
         return builder;
     }

@@ -6,7 +6,8 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Facade.Proxy.Ledger;
 
 /// <summary>
-/// Writes a ledger row <see cref="LedgerSignInHandler"/> enlisted that no later save carried (no refresh token was
+/// Writes the ledger row <see cref="LedgerSignInHandler"/> enlisted and the access token's entry
+/// (<see cref="AuthorizationServer.BatchedTokenEntryStore"/>) when no later save carried them (no refresh token was
 /// issued), after every token of the response is generated and before the response is sent.
 /// </summary>
 internal sealed class LedgerFlushHandler(FacadeDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
@@ -21,7 +22,7 @@ internal sealed class LedgerFlushHandler(FacadeDbContext db) : IOpenIddictServer
     public async ValueTask HandleAsync(ProcessSignInContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (db.ChangeTracker.Entries<ApiToken>().Any(e => e.State == EntityState.Added))
+        if (db.ChangeTracker.Entries().Any(e => e.State == EntityState.Added))
         {
             await db.SaveChangesAsync(context.CancellationToken);
         }

@@ -32,6 +32,16 @@ public sealed class RefreshTokenIssuanceTests
         var refreshed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
         Assert.Equal(HttpStatusCode.OK, refreshed.Status);
         Assert.NotNull(refreshed.RefreshToken);
+
+        // Both access tokens' entries and ledger rows were saved with their refresh token's entry, in one commit.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.IsType<Facade.Proxy.AuthorizationServer.BatchedTokenEntryStore>(
+                scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>>());
+        }
+
+        await AssertRecordedAsync(host, token.AccessToken!, ct);
+        await AssertRecordedAsync(host, refreshed.AccessToken!, ct);
     }
 
     [Fact]
@@ -47,14 +57,9 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
 
-        // No refresh token entry carried the ledger row to the database; it was written on its own before the answer
-        // (proxy/Ledger/LedgerFlushHandler.cs), so the edge, which asks the ledger, takes the token.
-        var ledger = host.Services.GetRequiredService<Facade.Proxy.Ledger.TokenLedger>();
-        await using var services = host.Services.CreateAsyncScope();
-        var db = services.ServiceProvider.GetRequiredService<Facade.Proxy.Data.FacadeDbContext>();
-        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken).Id;
-        Assert.True(await db.ApiTokens.AnyAsync(t => t.Jti == jti, ct));
-        Assert.True(await ledger.IsActiveAsync(jti, ct));
+        // No refresh token entry carried the ledger row and the access token's entry to the database; they were
+        // written on their own before the answer (proxy/Ledger/LedgerFlushHandler.cs).
+        await AssertRecordedAsync(host, token.AccessToken!, ct);
     }
 
     [Theory]
@@ -96,13 +101,25 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
 
-        // No refresh token entry carried the ledger row to the database; it was written on its own before the answer
-        // (proxy/Ledger/LedgerFlushHandler.cs), so the edge, which asks the ledger, takes the token.
+        // No refresh token entry carried the ledger row and the access token's entry to the database; they were
+        // written on their own before the answer (proxy/Ledger/LedgerFlushHandler.cs).
+        await AssertRecordedAsync(host, token.AccessToken!, ct);
+    }
+
+    /// <summary>The token is in the ledger the edge asks, and OpenIddict's entry its <c>oi_tkn_id</c> names exists.</summary>
+    private static async Task AssertRecordedAsync(FacadeHost host, string accessToken, CancellationToken ct)
+    {
         var ledger = host.Services.GetRequiredService<Facade.Proxy.Ledger.TokenLedger>();
         await using var services = host.Services.CreateAsyncScope();
         var db = services.ServiceProvider.GetRequiredService<Facade.Proxy.Data.FacadeDbContext>();
-        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken).Id;
-        Assert.True(await db.ApiTokens.AnyAsync(t => t.Jti == jti, ct));
-        Assert.True(await ledger.IsActiveAsync(jti, ct));
+        var jwt = new JsonWebToken(accessToken);
+        Assert.True(await db.ApiTokens.AnyAsync(t => t.Jti == jwt.Id, ct));
+        Assert.True(await ledger.IsActiveAsync(jwt.Id, ct));
+
+        var entryId = jwt.GetPayloadValue<string>("oi_tkn_id");
+        var tokens = services.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictTokenManager>();
+        var entry = await tokens.FindByIdAsync(entryId, ct);
+        Assert.NotNull(entry);
+        Assert.Contains(await tokens.GetTypeAsync(entry, ct), new[] { "access_token", "urn:ietf:params:oauth:token-type:access_token" });
     }
 }
