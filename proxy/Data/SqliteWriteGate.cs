@@ -23,13 +23,13 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DbConnection? _holder;
-    private bool _heldForTransaction;
+
+    /// <summary>The holder's transaction, when the gate is held for one rather than for a single statement.</summary>
     private DbTransaction? _transaction;
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         Enter(connection);
-        _heldForTransaction = true;
         return result;
     }
 
@@ -37,7 +37,6 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         await EnterAsync(connection, cancellationToken);
-        _heldForTransaction = true;
         return result;
     }
 
@@ -200,7 +199,6 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
     private void Hold(DbConnection connection)
     {
         _holder = connection;
-        _heldForTransaction = false;
         _transaction = null;
     }
 
@@ -223,7 +221,7 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
     /// <summary>The end of a single statement: gives the gate back unless a transaction holds it.</summary>
     private void LeaveStatement(DbConnection? connection)
     {
-        if (!_heldForTransaction)
+        if (_transaction is null)
         {
             Leave(connection);
         }
@@ -234,7 +232,6 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         if (connection is not null && ReferenceEquals(_holder, connection))
         {
             _holder = null;
-            _heldForTransaction = false;
             _transaction = null;
             _gate.Release();
         }

@@ -1,7 +1,9 @@
 using Facade.Proxy.Data;
+using Facade.Proxy.Hosting;
 using Facade.Proxy.Ledger;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace Facade.Proxy.Tests.Hosting;
 
@@ -19,8 +21,8 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "facade.db"), Cache = SqliteCacheMode.Private, DefaultTimeout = 30 };
-        _options = new DbContextOptionsBuilder<FacadeDbContext>().UseSqlite(connection.ToString()).UseOpenIddict().AddInterceptors(_gate).Options;
+        var connection = DataPaths.ConnectionString(new FacadeOptions { DataDirectory = _folder }, new HostingEnvironment { ContentRootPath = _folder });
+        _options = new DbContextOptionsBuilder<FacadeDbContext>().UseSqlite(connection).UseOpenIddict().AddInterceptors(_gate).Options;
         await using var db = NewContext();
         await DatabaseInitializer.PrepareAsync(db, TestContext.Current.CancellationToken);
     }
