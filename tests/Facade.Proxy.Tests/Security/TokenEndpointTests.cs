@@ -168,6 +168,36 @@ public sealed class TokenEndpointTests(EdgeFixture fixture) : IClassFixture<Edge
     }
 
     [Theory]
+    [InlineData("the authorization code (a reference token)")]
+    [InlineData("an unredeemed authorization code")]
+    [InlineData("the access token (a JWT)")]
+    [InlineData("the refresh token with one character changed")]
+    public async Task AnotherTokenPresentedAsRefreshToken_IsInvalidGrant(string @case)
+    {
+        // Refresh grants skip OpenIddict's reference-token lookup (proxy/AuthorizationServer/SelfContainedRefreshTokens.cs):
+        // whatever else is presented must still fail, and the grant's own refresh token keep working.
+        var oauth = fixture.Browser;
+        var (client, code, pkce) = await AuthorizeAsync(oauth, "tasks:read offline_access");
+        var (_, unredeemed, _) = await AuthorizeAsync(oauth, "tasks:read offline_access");
+        var token = await oauth.TokenRequestAsync(client, CodeForm(code, pkce.Verifier), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, token.Status);
+        var presented = @case switch
+        {
+            "the authorization code (a reference token)" => code,
+            "an unredeemed authorization code" => unredeemed,
+            "the access token (a JWT)" => token.AccessToken!,
+            "the refresh token with one character changed" => ChangeMiddleCharacter(token.RefreshToken!),
+            _ => throw new ArgumentOutOfRangeException(nameof(@case)),
+        };
+
+        var result = await oauth.RefreshAsync(client, presented, cancellationToken: TestContext.Current.CancellationToken);
+
+        AssertTokenError(result, HttpStatusCode.BadRequest, "invalid_grant", presented);
+        var genuine = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, genuine.Status);
+    }
+
+    [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("/api")]
     [InlineData("urn:example:api")]
@@ -333,6 +363,13 @@ public sealed class TokenEndpointTests(EdgeFixture fixture) : IClassFixture<Edge
     {
         form["client_id"] = client.ClientId;
         return form;
+    }
+
+    /// <summary>The middle one: the last character of base64url may only carry padding bits.</summary>
+    private static string ChangeMiddleCharacter(string token)
+    {
+        var middle = token.Length / 2;
+        return string.Concat(token.AsSpan(0, middle), token[middle] == 'A' ? "B" : "A", token.AsSpan(middle + 1));
     }
 
     private static void AssertTokenError(TokenResult result, HttpStatusCode status, string error, params string[] secrets)
