@@ -80,8 +80,6 @@ internal static class AuthorizationServerExtensions
                 server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
                 server.AddEventHandler(RedeemOtherTokenEntries.Descriptor);
                 server.AddEventHandler(RememberRefreshResponseHandler.Descriptor);
-                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateReferenceTokenIdentifier.Descriptor);
-                server.AddEventHandler(SelfContainedRefreshTokens.Descriptor);
                 server.AddEventHandler(FormPostContentSecurityHandler.Descriptor);
 
                 server.UseAspNetCore()

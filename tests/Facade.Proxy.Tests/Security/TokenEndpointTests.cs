@@ -174,8 +174,8 @@ public sealed class TokenEndpointTests(EdgeFixture fixture) : IClassFixture<Edge
     [InlineData("the refresh token with one character changed")]
     public async Task AnotherTokenPresentedAsRefreshToken_IsInvalidGrant(string @case)
     {
-        // Refresh grants skip OpenIddict's reference-token lookup (proxy/AuthorizationServer/SelfContainedRefreshTokens.cs):
-        // whatever else is presented must still fail, and the grant's own refresh token keep working.
+        // Codes are reference tokens, access tokens JWTs, refresh tokens Data Protection payloads: none passes for
+        // another, a failed attempt costs the genuine refresh token nothing.
         var oauth = fixture.Browser;
         var (client, code, pkce) = await AuthorizeAsync(oauth, "tasks:read offline_access");
         var (_, unredeemed, _) = await AuthorizeAsync(oauth, "tasks:read offline_access");
