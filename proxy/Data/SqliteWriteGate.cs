@@ -212,7 +212,7 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
 
     private void LeaveTransaction(DbTransaction transaction)
     {
-        if (_transaction is not null && ReferenceEquals(_transaction, transaction))
+        if (ReferenceEquals(_transaction, transaction))
         {
             Leave(_holder);
         }
