@@ -76,7 +76,7 @@ internal static class AuthorizationServerExtensions
                 server.AddEventHandler(ResourceIndicatorHandlers.ForSignIn);
                 server.AddEventHandler(OfflineAccessHandler.Descriptor);
                 server.AddEventHandler(LedgerSignInHandler.Descriptor);
-                server.AddEventHandler(LedgerFlushHandler.Descriptor);
+                server.AddEventHandler(SaveGrantHandler.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
                 server.AddEventHandler(RedeemOtherTokenEntries.Descriptor);
                 server.AddEventHandler(RememberRefreshResponseHandler.Descriptor);

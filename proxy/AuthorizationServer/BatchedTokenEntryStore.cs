@@ -7,15 +7,17 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Facade.Proxy.AuthorizationServer;
 
 /// <summary>
-/// OpenIddict's Entity Framework token store, except that an access token's entry is only added to the request's
-/// context: it is written, in the same transaction, with the refresh token entry OpenIddict saves next (and the
-/// ledger row, proxy/Ledger/LedgerSignInHandler.cs), or by <see cref="Ledger.LedgerFlushHandler"/> when no refresh token
-/// follows. Either way it is committed before the response leaves, and a grant costs one commit less.
+/// OpenIddict's Entity Framework token store, except that the entries of the tokens a grant issues (access, refresh and
+/// identity tokens) are only added to the request's context: <see cref="SaveGrantHandler"/> writes them, with
+/// the ledger row (proxy/Ledger/LedgerSignInHandler.cs) and, for a refresh grant, the spent refresh token's redemption,
+/// in one transaction after every token of the response is generated and before the response is sent.
 /// </summary>
 /// <remarks>
-/// An access token's entry is never updated during its own grant (OpenIddict persists no payload for JWT access
-/// tokens), so nothing reads or changes it before it is saved. String-keyed entities carry their id from construction,
-/// so the token's <c>oi_tkn_id</c> is known before the row is written.
+/// OpenIddict never updates these entries during their own grant: it persists no payload for JWT access tokens,
+/// identity tokens, or refresh tokens that are not reference tokens (this server issues no reference tokens; one would
+/// fail loudly, as OpenIddict could not find the unsaved entry to attach its payload to). Authorization codes are
+/// reference tokens and are written at once. String-keyed entities carry their id from construction, so a token's
+/// <c>oi_tkn_id</c> is known before the row is written.
 /// </remarks>
 internal sealed class BatchedTokenEntryStore(
     IMemoryCache cache,
@@ -26,7 +28,7 @@ internal sealed class BatchedTokenEntryStore(
     public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (token.Type is not (TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken))
+        if (!IssuedWithTheGrant(token.Type))
         {
             await base.CreateAsync(token, cancellationToken);
             return;
@@ -35,4 +37,9 @@ internal sealed class BatchedTokenEntryStore(
         var db = await Context.GetDbContextAsync(cancellationToken);
         db.Add(token);
     }
+
+    private static bool IssuedWithTheGrant(string? type) => type is
+        TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken
+        or TokenTypeIdentifiers.RefreshToken or TokenTypeHints.RefreshToken
+        or TokenTypeIdentifiers.IdentityToken;
 }

@@ -7,9 +7,8 @@ namespace Facade.Proxy.Ledger;
 
 /// <summary>
 /// Records every access token the authorization server issues in the ledger, right after it is generated. The row is
-/// added to the request's <see cref="FacadeDbContext"/> (the one OpenIddict's stores use) and written with the refresh
-/// token entry OpenIddict saves next, so a grant costs one commit less; <see cref="LedgerFlushHandler"/> writes it
-/// when no refresh token follows.
+/// added to the request's <see cref="FacadeDbContext"/> (the one OpenIddict's stores use) and written in the grant's one
+/// commit with the new token entries (proxy/AuthorizationServer/SaveGrantHandler.cs).
 /// </summary>
 internal sealed class LedgerSignInHandler(TokenLedger ledger, FacadeDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
 {

@@ -57,8 +57,8 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
 
-        // No refresh token entry carried the ledger row and the access token's entry to the database; they were
-        // written on their own before the answer (proxy/Ledger/LedgerFlushHandler.cs).
+        // No refresh token came with them: the ledger row and the access token's entry were still written before the
+        // answer (proxy/AuthorizationServer/SaveGrantHandler.cs).
         await AssertRecordedAsync(host, token.AccessToken!, ct);
     }
 
@@ -101,8 +101,8 @@ public sealed class RefreshTokenIssuanceTests
         Assert.Null(token.RefreshToken);
         Assert.DoesNotContain("offline_access", token.Json.GetProperty("scope").GetString()!.Split(' '));
 
-        // No refresh token entry carried the ledger row and the access token's entry to the database; they were
-        // written on their own before the answer (proxy/Ledger/LedgerFlushHandler.cs).
+        // No refresh token came with them: the ledger row and the access token's entry were still written before the
+        // answer (proxy/AuthorizationServer/SaveGrantHandler.cs).
         await AssertRecordedAsync(host, token.AccessToken!, ct);
     }
 

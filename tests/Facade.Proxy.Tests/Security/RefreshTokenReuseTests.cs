@@ -2,8 +2,20 @@ using System.Net;
 using Facade.Mocks.LegacyApi;
 using Facade.Proxy.Tests.EndToEnd;
 using Facade.Testing;
+using Facade.Proxy.AuthorizationServer;
+using Facade.Proxy.Data;
+using Facade.Proxy.Ledger;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Facade.Proxy.Tests.Security;
 
@@ -126,6 +138,86 @@ public sealed class RefreshTokenReuseTests : IAsyncLifetime
             var authorization = await authorizations.FindByIdAsync(authorizationId, ct);
             Assert.Equal(OpenIddict.Abstractions.OpenIddictConstants.Statuses.Revoked, await authorizations.GetStatusAsync(authorization!, ct));
         }
+    }
+
+    /// <summary>
+    /// The same race, decided where it is now decided without a leeway: another node redeems the token after this
+    /// request passed validation and minted its tokens, but before it saved them. The redemption and the new entries
+    /// are one transaction, so this request writes none of them, answers invalid_grant, and the grant dies.
+    /// </summary>
+    [Fact]
+    public async Task WithoutLeeway_TheTokenRedeemedElsewhereBeforeTheSave_NothingOfThisGrantIsWritten_AndTheGrantDies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = FacadeHost.Start(_legacy.Url, services: s => BeforeRefreshSave(s, async (http, presentedTokenId) =>
+        {
+            await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            var other = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+            await other.Set<OpenIddictEntityFrameworkCoreToken>().Where(t => t.Id == presentedTokenId)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Status, Statuses.Redeemed), ct);
+        }));
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+        var (entriesBefore, ledgerBefore) = await CountAsync(host, ct);
+
+        var refreshed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed.Status);
+        Assert.Equal("invalid_grant", refreshed.Error);
+        Assert.Null(refreshed.AccessToken);
+        Assert.Equal((entriesBefore, ledgerBefore), await CountAsync(host, ct));
+        await AssertEdgeAsync(oauth, token.AccessToken!, HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>A grant whose save fails (here a conflicting ledger row) rolls its redemption back: the client may retry with the same token.</summary>
+    [Fact]
+    public async Task WithoutLeeway_ARefreshWhoseSaveFails_LeavesTheRefreshTokenValid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string? conflictingJti = null;
+        await using var host = FacadeHost.Start(_legacy.Url, services: s => BeforeRefreshSave(s, (http, _) =>
+        {
+            if (Interlocked.Exchange(ref conflictingJti, null) is { } jti)
+            {
+                http.RequestServices.GetRequiredService<FacadeDbContext>().ApiTokens.Add(new ApiToken { Jti = jti, Subject = "x", Label = ApiToken.OAuthLabel });
+            }
+
+            return Task.CompletedTask;
+        }));
+        using var oauth = new OAuthTestClient(host.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: ct);
+        conflictingJti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken).Id;
+
+        var failed = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+        var retried = await oauth.RefreshAsync(client, token.RefreshToken!, cancellationToken: ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
+        Assert.Null(failed.AccessToken);
+        Assert.True(retried.Status == HttpStatusCode.OK, retried.Json.ToString());
+        await AssertEdgeAsync(oauth, retried.AccessToken!, HttpStatusCode.OK);
+        await AssertEdgeAsync(oauth, token.AccessToken!, HttpStatusCode.OK);
+        var next = await oauth.RefreshAsync(client, retried.RefreshToken!, cancellationToken: ct);
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+    }
+
+    /// <summary>Runs <paramref name="act"/> in each refresh grant right before the grant is saved, with the presented token's entry id.</summary>
+    private static void BeforeRefreshSave(IServiceCollection services, Func<HttpContext, string, Task> act) =>
+        services.AddOpenIddict().AddServer(server => server.AddEventHandler<ProcessSignInContext>(handler => handler
+            .UseInlineHandler(async context =>
+            {
+                if (context.Request.IsRefreshTokenGrantType()
+                    && context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)?.RefreshTokenPrincipal?.GetTokenId() is { } tokenId)
+                {
+                    await act(context.Transaction.GetHttpRequest()!.HttpContext, tokenId);
+                }
+            })
+            .SetOrder(SaveGrantHandler.Descriptor.Order - 1)));
+
+    private static async Task<(int Entries, int LedgerRows)> CountAsync(FacadeHost host, CancellationToken ct)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FacadeDbContext>();
+        return (await db.Set<OpenIddictEntityFrameworkCoreToken>().CountAsync(ct), await db.ApiTokens.CountAsync(ct));
     }
 
     private static async Task<object> FindRefreshTokenAsync(OpenIddict.Abstractions.IOpenIddictTokenManager tokens, CancellationToken ct)
