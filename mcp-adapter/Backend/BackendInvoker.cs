@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -91,7 +92,7 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
         for (var redirects = 0; ; redirects++)
         {
             using var message = new HttpRequestMessage(method, uri);
-            message.Headers.Accept.ParseAdd("application/json");
+            message.Headers.TryAddWithoutValidation("Accept", "application/json");
             foreach (var (name, value) in request.Headers)
             {
                 message.Headers.TryAddWithoutValidation(name, value);
@@ -197,7 +198,8 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
 
     private static async Task<(byte[] Content, bool TooLarge)> ReadBodyAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > limit)
+        var length = content.Headers.ContentLength;
+        if (length > limit)
         {
             return ([], true);
         }
@@ -205,17 +207,33 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            if (length is { } known)
             {
-                if (buffer.Length + read > limit)
-                {
-                    return ([], true);
-                }
+                // The usual case: the body's size is announced, so it is read straight into an array of that size (a
+                // body that ends early is an IOException, as a dropped connection).
+                var body = new byte[known];
+                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+                return (body, false);
+            }
 
-                buffer.Write(chunk, 0, read);
+            using var buffer = new MemoryStream();
+            var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > limit)
+                    {
+                        return ([], true);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             return (buffer.ToArray(), false);

@@ -18,6 +18,10 @@ internal sealed class JsonAnswerBody(HttpResponse response, IHttpResponseBodyFea
     private const string EventStream = "text/event-stream";
 
     private ArrayBufferWriter<byte>? _held = new(1024);
+
+    /// <summary>The answer <see cref="MayStillBeOneAnswer"/> found complete, and how many bytes were held then.</summary>
+    private ReadOnlyMemory<byte> _answer;
+    private int _answerHeld = -1;
     private bool _bufferingDisabled;
     private PipeWriter? _writer;
 
@@ -74,7 +78,7 @@ internal sealed class JsonAnswerBody(HttpResponse response, IHttpResponseBodyFea
         }
 
         _held.Write(buffer.Span);
-        if (!IsEventStream() || !MayStillBeOneAnswer(_held.WrittenSpan))
+        if (!IsEventStream() || !MayStillBeOneAnswer(_held))
         {
             await PassThroughAsync(cancellationToken);
         }
@@ -111,7 +115,7 @@ internal sealed class JsonAnswerBody(HttpResponse response, IHttpResponseBodyFea
             return;
         }
 
-        if (IsEventStream() && TryReadSingleAnswer(held.WrittenMemory, out var json))
+        if (IsEventStream() && TryTakeAnswer(held, out var json))
         {
             _held = null;
             response.ContentType = "application/json";
@@ -155,16 +159,36 @@ internal sealed class JsonAnswerBody(HttpResponse response, IHttpResponseBodyFea
         }
     }
 
-    /// <summary>False as soon as the held bytes cannot become a single answer: more than one event, or one that is not the response.</summary>
-    private static bool MayStillBeOneAnswer(ReadOnlySpan<byte> held)
+    /// <summary>
+    /// False as soon as the held bytes cannot become a single answer: more than one event, or one that is not the
+    /// response. A complete answer is remembered, so that finishing does not read it a second time.
+    /// </summary>
+    private bool MayStillBeOneAnswer(ArrayBufferWriter<byte> held)
     {
-        var end = held.IndexOf("\n\n"u8);
+        var end = held.WrittenSpan.IndexOf("\n\n"u8);
         if (end < 0)
         {
             return true;
         }
 
-        return end + 2 == held.Length && TryReadSingleAnswer(held.ToArray(), out _);
+        if (end + 2 != held.WrittenCount || !TryReadSingleAnswer(held.WrittenMemory, out var json))
+        {
+            return false;
+        }
+
+        (_answer, _answerHeld) = (json, held.WrittenCount);
+        return true;
+    }
+
+    private bool TryTakeAnswer(ArrayBufferWriter<byte> held, out ReadOnlyMemory<byte> json)
+    {
+        if (_answerHeld == held.WrittenCount)
+        {
+            json = _answer;
+            return true;
+        }
+
+        return TryReadSingleAnswer(held.WrittenMemory, out json);
     }
 
     /// <summary>The JSON of the one SSE event in <paramref name="held"/> when that event is the final JSON-RPC response.</summary>
