@@ -209,11 +209,11 @@ public sealed partial class BackendInvoker(IHttpClientFactory httpClientFactory,
         {
             if (length is { } known)
             {
-                // The usual case: the body's size is announced, so it is read straight into an array of that size (a
-                // body that ends early is an IOException, as a dropped connection).
+                // The usual case: the body's size is announced, so it is read straight into an array of that size. A
+                // response without a body despite its Content-Length (a 304) ends early: what arrived is the body.
                 var body = new byte[known];
-                await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
-                return (body, false);
+                var filled = await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                return (filled == body.Length ? body : body[..filled], false);
             }
 
             using var buffer = new MemoryStream();
