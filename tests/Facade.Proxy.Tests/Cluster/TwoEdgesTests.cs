@@ -79,6 +79,28 @@ public abstract class TwoEdgesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await onB.RefreshAsync(client, rotated.RefreshToken!, cancellationToken: Ct)).Status);
     }
 
+    /// <summary>
+    /// One refresh token presented on both nodes at once, several times: each grant redeems it in the transaction that
+    /// writes its new tokens, so on PostgreSQL the losers wait on the row the winner updates and then find it redeemed.
+    /// Exactly one gets tokens; the others get invalid_grant and end the family, the winner's new tokens included.
+    /// </summary>
+    [Fact]
+    public async Task OneRefreshTokenOnBothNodesAtOnce_OneWins_AndTheFamilyEnds()
+    {
+        using var oauth = new OAuthTestClient(A.BaseUrl);
+        var (client, token) = await oauth.GetTokenAsync("tasks:read offline_access", cancellationToken: Ct);
+        using var onB = new OAuthTestClient(B.BaseUrl);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? oauth : onB).RefreshAsync(client, token.RefreshToken!, cancellationToken: Ct)));
+
+        var winner = Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+        Assert.All(results.Where(r => r != winner), r => Assert.Equal("invalid_grant", r.Error));
+        await UntilAsync(A, winner.AccessToken!, HttpStatusCode.Unauthorized);
+        await UntilAsync(B, winner.AccessToken!, HttpStatusCode.Unauthorized);
+        Assert.Equal("invalid_grant", (await onB.RefreshAsync(client, winner.RefreshToken!, cancellationToken: Ct)).Error);
+    }
+
     [Fact]
     public async Task ARealtimeSocketOnA_IsClosed_WhenItsTokenIsRevokedOnB()
     {
