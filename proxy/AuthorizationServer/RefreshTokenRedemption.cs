@@ -7,7 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Facade.Proxy.AuthorizationServer;
 
@@ -47,6 +49,10 @@ internal sealed partial class RefreshTokenRedemption(
 {
     private const string ResponseProperty = "facade_first_response";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The refresh token this token request presented, as OpenIddict validated it (null for other grants).</summary>
+    public static ClaimsPrincipal? Presented(OpenIddictServerTransaction transaction) =>
+        transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)?.RefreshTokenPrincipal;
 
     /// <summary>True without a reuse leeway: the token is redeemed when the grant is saved, not before.</summary>
     public bool RedeemsOnSave => options.Value.RefreshTokenReuseLeeway <= TimeSpan.Zero;

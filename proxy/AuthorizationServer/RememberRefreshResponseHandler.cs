@@ -22,8 +22,7 @@ internal sealed class RememberRefreshResponseHandler(RefreshTokenRedemption rede
             return;
         }
 
-        var authentication = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!);
-        if (authentication?.RefreshTokenPrincipal?.GetTokenId() is { } tokenId)
+        if (RefreshTokenRedemption.Presented(context.Transaction)?.GetTokenId() is { } tokenId)
         {
             await redemptions.RememberAsync(tokenId, context.Response, context.CancellationToken);
         }

@@ -28,8 +28,7 @@ internal sealed class SaveGrantHandler(FacadeDbContext db, RefreshTokenRedemptio
         ArgumentNullException.ThrowIfNull(context);
         if (context.EndpointType is OpenIddictServerEndpointType.Token && context.Request.IsRefreshTokenGrantType() && redemptions.RedeemsOnSave)
         {
-            var authentication = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!);
-            var presented = authentication?.RefreshTokenPrincipal
+            var presented = RefreshTokenRedemption.Presented(context.Transaction)
                 ?? throw new InvalidOperationException("A refresh grant without its validated refresh token.");
             if (!await redemptions.SaveWithRedemptionAsync(db, presented, context.CancellationToken))
             {

@@ -206,7 +206,7 @@ public sealed class RefreshTokenReuseTests : IAsyncLifetime
             .UseInlineHandler(async context =>
             {
                 if (context.Request.IsRefreshTokenGrantType()
-                    && context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)?.RefreshTokenPrincipal?.GetTokenId() is { } tokenId)
+                    && RefreshTokenRedemption.Presented(context.Transaction)?.GetTokenId() is { } tokenId)
                 {
                     await act(context.Transaction.GetHttpRequest()!.HttpContext, tokenId);
                 }
