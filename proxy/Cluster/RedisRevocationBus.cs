@@ -47,9 +47,21 @@ internal sealed partial class RedisRevocationBus(TokenLedger ledger, IOptions<Re
     {
         ledger.Revoked -= Publish;
         ledger.TrustActiveFor(ledgerOptions.Value.RevocationCheckInterval);
-        if (_redis is not null)
+        if (_redis is null)
+        {
+            return;
+        }
+
+        try
         {
             await _redis.CloseAsync();
+        }
+        catch (Exception exception)
+        {
+            // StackExchange.Redis can throw from its own bookkeeping when it closes while reconnecting (seen as a
+            // NullReferenceException after a Redis restart); the connection is disposed next either way, and a node
+            // shutting down must not fail for it.
+            LogCloseFailed(logger, exception.GetType().Name);
         }
     }
 
@@ -99,6 +111,9 @@ internal sealed partial class RedisRevocationBus(TokenLedger ledger, IOptions<Re
         ledger.TrustActiveFor(options.Value.TrustWhileConnected);
         LogConnected(logger);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation bus: closing the Redis connection failed ({Error}); it is disposed instead")]
+    private static partial void LogCloseFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revocation bus: connected to Redis; remembered tokens are trusted between ledger reads as configured")]
     private static partial void LogConnected(ILogger logger);
